@@ -1,0 +1,157 @@
+# A RISC-V microkernel whose page faults are served by a user-level pager.
+#
+#   make run [APP=prog.c] [QEMU_EXTRA=...]   boot, run the demo (or prog.c), exit
+#   make test                                host tests + every QEMU test
+#   make bench                               BENCH lines (instruction counts)
+#   make gdb [APP=prog.c]                    QEMU halted, gdb attached
+#   make deps                                the Debian packages the build needs
+
+CROSS    ?= riscv64-unknown-elf-
+CC       := $(CROSS)gcc
+QEMU     ?= qemu-system-riscv64
+B        := build
+ARCHFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
+WARN     := -Wall -Wextra -Werror
+OPT      := -O2 -g
+
+KERNEL_CFLAGS := $(ARCHFLAGS) $(OPT) $(WARN) -ffreestanding -fno-builtin -nostdlib \
+	-fno-pic -fno-omit-frame-pointer -Iarch/riscv -Ikernel -Ikernel/include
+
+# User programs: picolibc, soft-float, our own crt0 and link script.
+USER_INC    := -Ilib/include -Ikernel/include
+USER_CFLAGS := $(ARCHFLAGS) $(OPT) --specs=picolibc.specs $(USER_INC) -ffunction-sections
+# Linking names the plain ISA so that gcc picks picolibc's rv64imac/lp64 multilib.
+USER_LDFLAGS := -march=rv64imac -mabi=lp64 -mcmodel=medany --specs=picolibc.specs \
+	-nostartfiles -T lib/user.ld -Wl,--gc-sections -Wl,--no-warn-rwx-segments
+USER_LIBS := -Wl,--start-group $(B)/libuser.a -lc -lgcc -Wl,--end-group
+
+KERNEL_SRC := $(wildcard arch/riscv/*.S arch/riscv/*.c kernel/*.c)
+KERNEL_OBJ := $(patsubst %,$(B)/%.o,$(basename $(KERNEL_SRC)))
+LIB_SRC    := $(wildcard lib/*.c lib/*.S)
+LIB_OBJ    := $(patsubst %,$(B)/%.o,$(basename $(LIB_SRC)))
+VM_SRC     := $(wildcard pager/vm/*.c)
+PAGER_SRC  := $(wildcard pager/*.c) $(VM_SRC)
+PAGER_OBJ  := $(patsubst %,$(B)/%.o,$(basename $(PAGER_SRC)))
+
+# Programs in the boot image. The VM server must be the archive's first file.
+PROGRAMS   := init demo
+SYSTESTS   := $(basename $(notdir $(wildcard tests/sys/*.c)))
+KTESTS     := $(basename $(notdir $(wildcard tests/kernel/*.c)))
+HEADERS    := $(wildcard arch/riscv/*.h kernel/*.h kernel/include/uapi/*.h lib/include/*.h \
+	lib/include/*/*.h pager/*.h pager/vm/*.h)
+
+.PHONY: all run test bench gdb deps clean host-test sys-test check-tools
+.SECONDARY:
+
+all: $(B)/kernel.elf $(B)/boot.tar
+
+# ---- set-up --------------------------------------------------------------
+
+DEPS_PKGS := gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf opensbi qemu-system-misc \
+	gdb-multiarch
+deps:
+	@if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq $(DEPS_PKGS) >/dev/null && echo "deps: installed"; \
+	else \
+		echo "run as root: apt-get install -y $(DEPS_PKGS)"; exit 1; \
+	fi
+
+# Installs what is missing before anything that needs the cross tools.
+check-tools:
+	@command -v $(CC) >/dev/null && command -v $(QEMU) >/dev/null && \
+		[ -d /usr/lib/picolibc/riscv64-unknown-elf ] || $(MAKE) --no-print-directory deps
+
+# ---- the kernel ----------------------------------------------------------
+
+$(B)/arch/%.o: arch/%.S $(HEADERS) | check-tools
+	@mkdir -p $(dir $@)
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+$(B)/arch/%.o: arch/%.c $(HEADERS) | check-tools
+	@mkdir -p $(dir $@)
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+$(B)/kernel/%.o: kernel/%.c $(HEADERS) | check-tools
+	@mkdir -p $(dir $@)
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(B)/kernel.elf: $(KERNEL_OBJ) arch/riscv/kernel.ld
+	$(CC) $(KERNEL_CFLAGS) -T arch/riscv/kernel.ld -Wl,--no-warn-rwx-segments \
+		$(KERNEL_OBJ) -lgcc -o $@
+
+# ---- user space ----------------------------------------------------------
+
+$(B)/%.o: %.c $(HEADERS) | check-tools
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) $(WARN) -c $< -o $@
+$(B)/%.o: %.S | check-tools
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -c $< -o $@
+
+$(B)/libuser.a: $(LIB_OBJ)
+	rm -f $@ && $(CROSS)ar rcs $@ $^
+
+$(B)/bin/%: $(B)/libuser.a lib/user.ld
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_LDFLAGS) $(filter %.o,$^) $(USER_LIBS) -o $@
+
+$(B)/bin/vmserver: $(PAGER_OBJ)
+$(B)/bin/init: $(B)/servers/init/init.o
+$(B)/bin/demo: $(B)/servers/demo/demo.o
+$(foreach t,$(SYSTESTS),$(eval $(B)/bin/test_$(t): $(B)/tests/sys/$(t).o))
+$(foreach t,$(KTESTS),$(eval $(B)/bin/ktest_$(t): $(B)/tests/kernel/$(t).o))
+
+# The boot image: a ustar archive, the VM server first.
+$(B)/boot.tar: $(B)/bin/vmserver $(addprefix $(B)/bin/,$(PROGRAMS)) \
+		$(addprefix $(B)/bin/test_,$(SYSTESTS))
+	tools/mkinitrd $@ $^
+
+# An outside program, compiled against lib/ with warnings that do not stop it.
+ifdef APP
+$(B)/app/app.o: $(APP) $(HEADERS) | check-tools
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -Wall -Wextra -c $< -o $@
+$(B)/app/app: $(B)/app/app.o $(B)/libuser.a lib/user.ld
+	$(CC) $(USER_LDFLAGS) $< $(USER_LIBS) -o $@
+$(B)/app.tar: $(B)/bin/vmserver $(B)/bin/init $(B)/app/app
+	tools/mkinitrd $@ $^
+RUN_IMAGE := $(B)/app.tar
+RUN_ARGS  := app
+else
+RUN_IMAGE := $(B)/boot.tar
+RUN_ARGS  := demo
+endif
+
+# ---- running -------------------------------------------------------------
+
+run: $(B)/kernel.elf $(RUN_IMAGE)
+	@tools/qemu-run --timeout 120 $(B)/kernel.elf $(RUN_IMAGE) "$(RUN_ARGS)" $(QEMU_EXTRA)
+
+gdb: $(B)/kernel.elf $(RUN_IMAGE)
+	@tools/qemu-run --timeout 0 --gdb $(B)/kernel.elf $(RUN_IMAGE) "$(RUN_ARGS)" $(QEMU_EXTRA)
+
+# ---- tests and benchmarks ------------------------------------------------
+
+HOST_CC     := gcc
+HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -Ipager/vm -Itests/host
+HOST_TESTS  := $(basename $(notdir $(wildcard tests/host/test_*.c)))
+HOST_SUPPORT := $(filter-out tests/host/test_%.c,$(wildcard tests/host/*.c))
+
+$(B)/host/%: tests/host/%.c $(VM_SRC) $(HOST_SUPPORT) $(wildcard pager/vm/*.h tests/host/*.h)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $< $(VM_SRC) $(HOST_SUPPORT) -o $@
+
+host-test: $(addprefix $(B)/host/,$(HOST_TESTS))
+
+KTEST_IMAGES := $(foreach t,$(KTESTS),$(B)/ktest_$(t).tar)
+$(B)/ktest_%.tar: $(B)/bin/ktest_%
+	tools/mkinitrd $@ $<
+
+test: all host-test $(KTEST_IMAGES)
+	@tools/run-tests $(B) "$(HOST_TESTS)" "$(SYSTESTS)" "$(KTESTS)"
+
+bench: $(B)/kernel.elf $(B)/boot.tar
+	@tools/run-bench $(B)
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,234 @@
+#include "ipc.h"
+#include "fault.h"
+#include "uapi/abi.h"
+
+static struct endpoint endpoints[NENDPOINTS];
+
+static void enqueue(struct thread **head, struct thread **tail, struct thread *t)
+{
+	t->next = NULL;
+	if (*tail != NULL)
+		(*tail)->next = t;
+	else
+		*head = t;
+	*tail = t;
+}
+
+static struct thread *dequeue_first(struct thread **head, struct thread **tail)
+{
+	struct thread *t = *head;
+
+	if (t != NULL) {
+		*head = t->next;
+		if (*head == NULL)
+			*tail = NULL;
+		t->next = NULL;
+	}
+	return t;
+}
+
+static void remove_from(struct thread **head, struct thread **tail, struct thread *t)
+{
+	struct thread *prev = NULL, *p;
+
+	for (p = *head; p != NULL; prev = p, p = p->next) {
+		if (p != t)
+			continue;
+		if (prev != NULL)
+			prev->next = p->next;
+		else
+			*head = p->next;
+		if (*tail == p)
+			*tail = prev;
+		return;
+	}
+}
+
+int endpoint_create(struct space *s)
+{
+	struct endpoint *ep;
+	int slot;
+
+	for (slot = 0; slot < NSLOTS && s->caps[slot].ep != NULL; slot++)
+		;
+	if (slot == NSLOTS)
+		return -E_BADSLOT;
+	for (ep = endpoints; ep < endpoints + NENDPOINTS; ep++) {
+		if (ep->refs == 0) {
+			memset(ep, 0, sizeof(*ep));
+			ep->refs = 1;
+			s->caps[slot] = (struct cap){ ep, 0 };
+			return slot;
+		}
+	}
+	return -E_NOMEM;
+}
+
+struct endpoint *cap_endpoint(struct space *s, uint64_t slot, uint64_t *badge)
+{
+	if (slot >= NSLOTS)
+		return NULL;
+	*badge = s->caps[slot].badge;
+	return s->caps[slot].ep;
+}
+
+int cap_copy(struct space *dst, uint64_t dst_slot, struct space *src,
+	     uint64_t src_slot, uint64_t badge)
+{
+	struct cap cap;
+
+	if (dst_slot >= NSLOTS || src_slot >= NSLOTS || src->caps[src_slot].ep == NULL)
+		return -E_BADSLOT;
+	cap = src->caps[src_slot];
+	if (badge != 0)
+		cap.badge = badge;
+	endpoint_get(cap.ep);
+	cap_clear(&dst->caps[dst_slot]);
+	dst->caps[dst_slot] = cap;
+	return 0;
+}
+
+void cap_clear(struct cap *cap)
+{
+	if (cap->ep != NULL)
+		endpoint_put(cap->ep);
+	cap->ep = NULL;
+	cap->badge = 0;
+}
+
+void endpoint_get(struct endpoint *ep)
+{
+	ep->refs++;
+}
+
+/* Threads still queued on an endpoint whose last cap goes get -E_BADSLOT. */
+void endpoint_put(struct endpoint *ep)
+{
+	struct thread *t;
+
+	if (--ep->refs > 0)
+		return;
+	while ((t = dequeue_first(&ep->senders, &ep->senders_tail)) != NULL ||
+	       (t = dequeue_first(&ep->receivers, &ep->receivers_tail)) != NULL) {
+		t->queued_on = NULL;
+		t->ctx.x[REG_A0] = (uint64_t)-E_BADSLOT;
+		sched_enqueue(t);
+	}
+}
+
+void endpoint_dequeue(struct endpoint *ep, struct thread *t)
+{
+	if (t->state == THREAD_SENDING)
+		remove_from(&ep->senders, &ep->senders_tail, t);
+	else
+		remove_from(&ep->receivers, &ep->receivers_tail, t);
+	t->queued_on = NULL;
+}
+
+/*
+ * Copies the tag's buffer from one thread's IPC buffer to another's. If the
+ * receiver's buffer is not mapped writable, it gets the tag with length 0
+ * and TAG_TRUNCATED: the message itself always arrives.
+ */
+static uint64_t transfer_buffer(struct thread *from, struct thread *to, uint64_t tag)
+{
+	static char bounce[IPC_BUFFER_SIZE];
+	uint64_t len = TAG_BUFLEN(tag);
+
+	if (len == 0)
+		return tag;
+	if (from->ipc_buffer == 0 || to->ipc_buffer == 0 ||
+	    space_copy_in(from->space, bounce, from->ipc_buffer, len) != 0 ||
+	    space_copy_out(to->space, to->ipc_buffer, bounce, len) != 0)
+		return TAG(TAG_LABEL(tag), 0) | TAG_TRUNCATED;
+	return tag;
+}
+
+/* Writes a message into the registers `to` will resume with. */
+static void deliver(struct thread *to, struct thread *from, const struct message *m,
+		    uint64_t badge)
+{
+	uint64_t *x = to->ctx.x;
+
+	x[REG_A0] = transfer_buffer(from, to, m->tag);
+	x[REG_A1] = from->id;
+	x[REG_A2] = m->w[0];
+	x[REG_A3] = m->w[1];
+	x[REG_A4] = m->w[2];
+	x[REG_A5] = m->w[3];
+	x[REG_A6] = badge;
+}
+
+struct thread *ipc_call(struct thread *caller, struct endpoint *ep,
+			uint64_t badge, const struct message *m, bool in_fault)
+{
+	struct thread *receiver = dequeue_first(&ep->receivers, &ep->receivers_tail);
+
+	caller->in_fault = in_fault;
+	if (receiver != NULL) {
+		deliver(receiver, caller, m, badge);
+		caller->state = THREAD_WAIT_REPLY;
+		caller->replier = receiver;
+		receiver->queued_on = NULL;
+		receiver->state = THREAD_RUNNABLE;
+		return receiver;
+	}
+	caller->state = THREAD_SENDING;
+	caller->msg = *m;
+	caller->msg_badge = badge;
+	caller->queued_on = ep;
+	enqueue(&ep->senders, &ep->senders_tail, caller);
+	return schedule();
+}
+
+struct thread *ipc_reply(struct thread *replier, uint64_t peer_id,
+			 const struct message *m, int *error)
+{
+	struct thread *peer = thread_lookup(peer_id);
+
+	if (peer == NULL || peer->state != THREAD_WAIT_REPLY || peer->replier != replier) {
+		*error = -E_NOTHREAD;
+		return NULL;
+	}
+	if (peer->in_fault) {
+		*error = fault_resolve(peer, replier, m);
+		if (*error != 0)
+			return NULL;
+	} else {
+		deliver(peer, replier, m, 0);
+	}
+	peer->in_fault = false;
+	peer->replier = NULL;
+	peer->state = THREAD_RUNNABLE;
+	return peer;
+}
+
+struct thread *ipc_wait(struct thread *receiver, struct endpoint *ep,
+			struct thread *replied)
+{
+	struct thread *sender = dequeue_first(&ep->senders, &ep->senders_tail);
+
+	if (sender != NULL) {
+		deliver(receiver, sender, &sender->msg, sender->msg_badge);
+		sender->queued_on = NULL;
+		sender->state = THREAD_WAIT_REPLY;
+		sender->replier = receiver;
+		if (replied != NULL)
+			sched_enqueue(replied);
+		return receiver;
+	}
+	receiver->state = THREAD_RECEIVING;
+	receiver->queued_on = ep;
+	enqueue(&ep->receivers, &ep->receivers_tail, receiver);
+	return replied != NULL ? replied : schedule();
+}
+
+void ipc_abort_call(struct thread *caller)
+{
+	/* A faulting thread just retries its access, and faults again. */
+	if (!caller->in_fault)
+		caller->ctx.x[REG_A0] = (uint64_t)-E_NOTHREAD;
+	caller->in_fault = false;
+	caller->replier = NULL;
+	sched_enqueue(caller);
+}

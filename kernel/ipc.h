@@ -1,0 +1,69 @@
+/*
+ * Synchronous IPC through endpoints.
+ *
+ * A thread calls an endpoint (through a cap slot of its space): if a receiver
+ * waits there, the message goes straight into the receiver's registers and
+ * the receiver runs at once, on the caller's time; otherwise the caller
+ * queues. Either way the caller then waits for a reply from the thread that
+ * took its message. That thread may reply at any later time, naming the
+ * caller's thread id - a server may hold several calls open. Reply-and-wait
+ * does both halves of a server's loop in one kernel entry.
+ */
+#ifndef KERNEL_IPC_H
+#define KERNEL_IPC_H
+
+#include "thread.h"
+#include "space.h"
+
+#define NENDPOINTS 128
+
+struct endpoint {
+	int refs;			/* caps naming it; 0: free */
+	struct thread *senders, *senders_tail;
+	struct thread *receivers, *receivers_tail;
+};
+
+/* Puts a new endpoint in a free slot of s; returns the slot or a -E_ code. */
+int endpoint_create(struct space *s);
+/* The endpoint in slot `slot` of s, or NULL. */
+struct endpoint *cap_endpoint(struct space *s, uint64_t slot, uint64_t *badge);
+/* Copies a cap (with a new badge if badge != 0). Returns 0 or -E_BADSLOT. */
+int cap_copy(struct space *dst, uint64_t dst_slot, struct space *src,
+	     uint64_t src_slot, uint64_t badge);
+/* Empties a slot, freeing the endpoint with its last cap. */
+void cap_clear(struct cap *cap);
+
+/* References to an endpoint from outside a cap slot (a thread's pager). */
+void endpoint_get(struct endpoint *ep);
+void endpoint_put(struct endpoint *ep);
+
+void endpoint_dequeue(struct endpoint *ep, struct thread *t);
+
+/*
+ * `caller` sends m (from its IPC buffer, if the tag says so) and waits for a
+ * reply. in_fault marks a page-fault message: its reply carries mappings.
+ * Returns the thread to run next.
+ */
+struct thread *ipc_call(struct thread *caller, struct endpoint *ep,
+			uint64_t badge, const struct message *m, bool in_fault);
+
+/*
+ * `replier` answers the call of thread `peer_id`. Returns the peer, now
+ * runnable but not queued (the caller decides whether to run it at once),
+ * or NULL with *error set.
+ */
+struct thread *ipc_reply(struct thread *replier, uint64_t peer_id,
+			 const struct message *m, int *error);
+
+/*
+ * `receiver` takes the next message on ep, or blocks for one. `replied`,
+ * if not NULL, is a thread just made runnable by a reply. Returns the thread
+ * to run next.
+ */
+struct thread *ipc_wait(struct thread *receiver, struct endpoint *ep,
+			struct thread *replied);
+
+/* Ends the call of a thread whose replier is gone: it gets -E_NOTHREAD. */
+void ipc_abort_call(struct thread *caller);
+
+#endif

@@ -1,0 +1,346 @@
+/*
+ * System calls: the table, and a handler per call. A handler checks its
+ * arguments (check.h), does the work through the object's module, and
+ * returns the thread to run next - usually the caller, with its result in a0.
+ */
+#include "check.h"
+#include "frame.h"
+#include "ipc.h"
+#include "sched.h"
+#include "space.h"
+#include "thread.h"
+#include "uapi/abi.h"
+
+typedef struct thread *syscall_fn(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+				  uint64_t a4, uint64_t a5, uint64_t a6);
+
+/* The caller continues, with `value` in a0. */
+static struct thread *syscall_return(int64_t value)
+{
+	struct thread *self = current_thread();
+
+	self->ctx.x[REG_A0] = (uint64_t)value;
+	return self;
+}
+
+static struct thread *sys_thread_self(uint64_t a0, uint64_t a1, uint64_t a2,
+				      uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	return syscall_return(current_thread()->id);
+}
+
+/* A message from registers: the tag keeps its label and buffer length only. */
+static int check_message(struct thread *self, uint64_t tag, struct message *m,
+			 uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3)
+{
+	uint64_t len = TAG_BUFLEN(tag);
+
+	if (len > IPC_BUFFER_SIZE)
+		return -E_INVAL;
+	if (len > 0 && self->ipc_buffer == 0)
+		return -E_FAULT;
+	*m = (struct message){ TAG(TAG_LABEL(tag), len), { w0, w1, w2, w3 } };
+	return 0;
+}
+
+static struct thread *sys_call(uint64_t tag, uint64_t peer, uint64_t w0, uint64_t w1,
+			       uint64_t w2, uint64_t w3, uint64_t slot)
+{
+	struct thread *self = current_thread();
+	struct endpoint *ep;
+	struct message m;
+	uint64_t badge;
+	int error;
+
+	(void)peer;
+	if ((ep = cap_endpoint(self->space, slot, &badge)) == NULL)
+		return syscall_return(-E_BADSLOT);
+	if ((error = check_message(self, tag, &m, w0, w1, w2, w3)) != 0)
+		return syscall_return(error);
+	return ipc_call(self, ep, badge, &m, false);
+}
+
+static struct thread *sys_reply_wait(uint64_t tag, uint64_t peer, uint64_t w0,
+				     uint64_t w1, uint64_t w2, uint64_t w3, uint64_t slot)
+{
+	struct thread *self = current_thread(), *replied = NULL;
+	struct endpoint *ep;
+	struct message m;
+	uint64_t badge;
+	int error;
+
+	if ((ep = cap_endpoint(self->space, slot, &badge)) == NULL)
+		return syscall_return(-E_BADSLOT);
+	if (peer != 0) {
+		if ((error = check_message(self, tag, &m, w0, w1, w2, w3)) != 0)
+			return syscall_return(error);
+		if ((replied = ipc_reply(self, peer, &m, &error)) == NULL)
+			return syscall_return(error);
+	}
+	return ipc_wait(self, ep, replied);
+}
+
+static struct thread *sys_console_write(uint64_t buf, uint64_t len, uint64_t a2,
+					uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	char chunk[256];
+	uint64_t done, n, i;
+	int error;
+
+	(void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	if (len > IPC_BUFFER_SIZE)
+		return syscall_return(-E_INVAL);
+	if ((error = check_user_range(buf, len)) != 0)
+		return syscall_return(error);
+	for (done = 0; done < len; done += n) {
+		n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
+		error = space_copy_in(current_thread()->space, chunk, buf + done, n);
+		if (error != 0)
+			return syscall_return(error);
+		for (i = 0; i < n; i++)
+			kprintf("%c", chunk[i]);
+	}
+	return syscall_return((int64_t)len);
+}
+
+static struct thread *sys_yield(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+				uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	syscall_return(0);
+	sched_enqueue(current_thread());
+	return schedule();
+}
+
+static struct thread *sys_set_ipc_buffer(uint64_t va, uint64_t a1, uint64_t a2,
+					 uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	int error;
+
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	if (va != 0 && (error = check_user_pages(va, IPC_BUFFER_SIZE)) != 0)
+		return syscall_return(error);
+	current_thread()->ipc_buffer = va;
+	return syscall_return(0);
+}
+
+static struct thread *sys_endpoint_create(uint64_t a0, uint64_t a1, uint64_t a2,
+					  uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	return syscall_return(endpoint_create(current_thread()->space));
+}
+
+/* Only the pool's owner (the root task) creates spaces: nobody else could map. */
+static struct thread *sys_space_create(uint64_t a0, uint64_t a1, uint64_t a2,
+				       uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	struct space *self = current_thread()->space, *s;
+
+	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	if (self->manager != self)
+		return syscall_return(-E_PERM);
+	if ((s = space_create(self)) == NULL)
+		return syscall_return(-E_NOMEM);
+	return syscall_return(s->id);
+}
+
+static struct thread *sys_space_destroy(uint64_t id, uint64_t a1, uint64_t a2,
+					uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	struct thread *self = current_thread();
+	struct space *s;
+	int error;
+
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	if ((s = check_managed_space(self, id, &error)) == NULL)
+		return syscall_return(error);
+	if (s == self->space)
+		return syscall_return(-E_PERM);
+	space_destroy(s);
+	return syscall_return(0);
+}
+
+static struct thread *sys_thread_create(uint64_t id, uint64_t pc, uint64_t sp,
+					uint64_t arg, uint64_t pager_slot, uint64_t badge,
+					uint64_t a6)
+{
+	struct thread *self = current_thread(), *t;
+	struct endpoint *pager;
+	struct space *s;
+	uint64_t unused_badge;
+	int error;
+
+	(void)a6;
+	if ((s = check_managed_space(self, id, &error)) == NULL)
+		return syscall_return(error);
+	if (check_user_range(pc, 0) != 0 || check_user_range(sp, 0) != 0)
+		return syscall_return(-E_RANGE);
+	if ((pager = cap_endpoint(self->space, pager_slot, &unused_badge)) == NULL)
+		return syscall_return(-E_BADSLOT);
+	if ((t = thread_alloc(s, pc, sp, arg)) == NULL)
+		return syscall_return(-E_NOMEM);
+	thread_set_pager(t, pager, badge);
+	sched_enqueue(t);
+	return syscall_return(t->id);
+}
+
+static struct thread *sys_map(uint64_t id, uint64_t va_perm, uint64_t pa, uint64_t count,
+			      uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	struct thread *self = current_thread();
+	struct space *s;
+	int error;
+
+	(void)a4, (void)a5, (void)a6;
+	if ((s = check_managed_space(self, id, &error)) == NULL)
+		return syscall_return(error);
+	return syscall_return(check_and_map(self, s, va_perm, pa, count));
+}
+
+static struct thread *sys_unmap(uint64_t id, uint64_t va, uint64_t len, uint64_t a3,
+				uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	struct space *s;
+	int error;
+
+	(void)a3, (void)a4, (void)a5, (void)a6;
+	if ((s = check_managed_space(current_thread(), id, &error)) == NULL)
+		return syscall_return(error);
+	if ((error = check_user_pages(va, len)) != 0)
+		return syscall_return(error);
+	space_unmap(s, va, len);
+	return syscall_return(0);
+}
+
+static struct thread *sys_protect(uint64_t id, uint64_t va, uint64_t len, uint64_t perm,
+				  uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	struct space *s;
+	int error;
+
+	(void)a4, (void)a5, (void)a6;
+	if ((s = check_managed_space(current_thread(), id, &error)) == NULL)
+		return syscall_return(error);
+	if ((error = check_user_pages(va, len)) != 0 || (error = check_perm(perm)) != 0)
+		return syscall_return(error);
+	space_protect(s, va, len, perm);
+	return syscall_return(0);
+}
+
+/* A range of 1..64 pages, for the accessed/dirty calls. */
+static struct space *check_ad_range(uint64_t id, uint64_t va, uint64_t pages, int *error)
+{
+	struct space *s = check_managed_space(current_thread(), id, error);
+
+	if (s == NULL)
+		return NULL;
+	if (pages == 0 || pages > 64) {
+		*error = -E_INVAL;
+		return NULL;
+	}
+	if ((*error = check_user_pages(va, pages * PAGE_SIZE)) != 0)
+		return NULL;
+	return s;
+}
+
+static struct thread *sys_read_ad(uint64_t id, uint64_t va, uint64_t pages, uint64_t a3,
+				  uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	struct thread *self = current_thread();
+	uint64_t accessed, dirty;
+	struct space *s;
+	int error;
+
+	(void)a3, (void)a4, (void)a5, (void)a6;
+	if ((s = check_ad_range(id, va, pages, &error)) == NULL)
+		return syscall_return(error);
+	space_read_ad(s, va, (int)pages, &accessed, &dirty);
+	self->ctx.x[REG_A1] = dirty;
+	return syscall_return((int64_t)accessed);
+}
+
+static struct thread *sys_clear_ad(uint64_t id, uint64_t va, uint64_t pages, uint64_t bits,
+				   uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	struct space *s;
+	int error;
+
+	(void)a4, (void)a5, (void)a6;
+	if ((s = check_ad_range(id, va, pages, &error)) == NULL)
+		return syscall_return(error);
+	if (bits == 0 || (bits & ~(uint64_t)(AD_ACCESSED | AD_DIRTY)) != 0)
+		return syscall_return(-E_INVAL);
+	space_clear_ad(s, va, (int)pages, (bits & AD_ACCESSED ? PTE_A : 0) |
+					   (bits & AD_DIRTY ? PTE_D : 0));
+	return syscall_return(0);
+}
+
+/* SPACE_SELF or the caller's own id name the caller's space; else it must manage it. */
+static struct space *own_or_managed(uint64_t id, int *error)
+{
+	struct thread *self = current_thread();
+
+	if (id == SPACE_SELF || id == self->space->id)
+		return self->space;
+	return check_managed_space(self, id, error);
+}
+
+static struct thread *sys_cap_copy(uint64_t dst_id, uint64_t dst_slot, uint64_t src_id,
+				   uint64_t src_slot, uint64_t badge, uint64_t a5, uint64_t a6)
+{
+	struct space *dst, *src;
+	int error;
+
+	(void)a5, (void)a6;
+	if ((dst = own_or_managed(dst_id, &error)) == NULL ||
+	    (src = own_or_managed(src_id, &error)) == NULL)
+		return syscall_return(error);
+	return syscall_return(cap_copy(dst, dst_slot, src, src_slot, badge));
+}
+
+static struct thread *sys_shutdown(uint64_t status, uint64_t a1, uint64_t a2, uint64_t a3,
+				   uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	struct space *self = current_thread()->space;
+
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	if (self->manager != self)
+		return syscall_return(-E_PERM);
+	machine_exit((int)(status & 0xff));
+}
+
+static syscall_fn *const syscall_table[NSYSCALLS] = {
+	[SYS_THREAD_SELF] = sys_thread_self,
+	[SYS_CALL] = sys_call,
+	[SYS_REPLY_WAIT] = sys_reply_wait,
+	[SYS_CONSOLE_WRITE] = sys_console_write,
+	[SYS_YIELD] = sys_yield,
+	[SYS_SET_IPC_BUFFER] = sys_set_ipc_buffer,
+	[SYS_ENDPOINT_CREATE] = sys_endpoint_create,
+	[SYS_SPACE_CREATE] = sys_space_create,
+	[SYS_SPACE_DESTROY] = sys_space_destroy,
+	[SYS_THREAD_CREATE] = sys_thread_create,
+	[SYS_MAP] = sys_map,
+	[SYS_UNMAP] = sys_unmap,
+	[SYS_PROTECT] = sys_protect,
+	[SYS_READ_AD] = sys_read_ad,
+	[SYS_CLEAR_AD] = sys_clear_ad,
+	[SYS_CAP_COPY] = sys_cap_copy,
+	[SYS_SHUTDOWN] = sys_shutdown,
+};
+
+/* Called by trap.S with the caller's a0..a7; returns the thread to run next. */
+struct thread *syscall_dispatch(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+				uint64_t a4, uint64_t a5, uint64_t a6, uint64_t nr)
+{
+	struct thread *next;
+
+	if (nr >= NSYSCALLS || syscall_table[nr] == NULL)
+		return syscall_return(-E_NOSYS);
+	next = syscall_table[nr](a0, a1, a2, a3, a4, a5, a6);
+	if (next != current_thread())
+		space_activate(next->space);
+	return next;
+}

@@ -1,0 +1,59 @@
+/*
+ * Kernel argument checks, run as the root task (no VM server): every bad
+ * value a pager could pass gets an error code, and nothing breaks.
+ */
+#include <stdio.h>
+#include "kern.h"
+#include "libuser.h"
+
+static int failures;
+
+#define EXPECT(call, want) do { \
+	long got_ = (call); \
+	if (got_ != (want)) { \
+		printf("FAIL %s:%d: %s = %ld, want %ld\n", __FILE__, __LINE__, #call, \
+		       got_, (long)(want)); \
+		failures++; \
+	} \
+} while (0)
+
+void __start_c(struct boot_info *bi)
+{
+	long space;
+	uint64_t frame = bi->pool[0].end - 4096;	/* a pool frame we do not use */
+
+	ipc_buffer_init();
+	printf("ktest args: pool %lu ranges, image %lx..%lx\n", bi->npool,
+	       bi->image.start, bi->image.end);
+	EXPECT(kcall(NSYSCALLS, 0, 0, 0, 0, 0, 0, 0), -E_NOSYS);
+	EXPECT(kcall(-1, 0, 0, 0, 0, 0, 0, 0), -E_NOSYS);
+	space = k_space_create();
+	EXPECT(space > 0, 1);
+	/* mappings */
+	EXPECT(k_map(space, 0x10000 | PERM_R, frame, 0), 0);
+	EXPECT(k_map(space, 0x10000 | PERM_W, frame, 0), -E_INVAL);
+	EXPECT(k_map(space, 0x10000, frame, 0), -E_INVAL);
+	EXPECT(k_map(space, 0x10000 | 0x10, frame, 0), -E_INVAL);
+	EXPECT(k_map(space, USER_SPACE_END | PERM_R, frame, 0), -E_RANGE);
+	EXPECT(k_map(space, 0xffffffc000000000UL | PERM_R, frame, 0), -E_RANGE);
+	EXPECT(k_map(space, 0x10000 | PERM_R, 0x80200000, 0), -E_PERM);
+	EXPECT(k_map(space, 0x10000 | PERM_R, frame + 8, 0), -E_PERM);
+	EXPECT(k_map(space, 0x10000 | PERM_R, 0x100000, 0), -E_PERM);
+	EXPECT(k_map(space + 1, 0x10000 | PERM_R, frame, 0), -E_NOSPACE);
+	EXPECT(k_map(0, 0x10000 | PERM_R, frame, 0), -E_NOSPACE);
+	EXPECT(k_map(space, 0x10000 | PERM_R, frame, 10000), -E_INVAL);
+	EXPECT(k_unmap(space, 0x10000, 4096), 0);
+	EXPECT(k_unmap(space, 0x10001, 4096), -E_RANGE);
+	EXPECT(k_unmap(space, 0x10000, USER_SPACE_END), -E_RANGE);
+	EXPECT(k_unmap(space, 0x10000, -4096UL), -E_RANGE);
+	EXPECT(k_protect(space, 0x10000, 4096, PERM_W), -E_INVAL);
+	EXPECT(k_protect(space, 0x10000, 4096, 0), -E_INVAL);
+	EXPECT(k_console_write((void *)0x10, 5), -E_FAULT);
+	EXPECT(k_console_write((void *)0xffffffff80200000UL, 5), -E_RANGE);
+	EXPECT(k_console_write(ipc_buffer, 1 << 20), -E_INVAL);
+	EXPECT(k_space_destroy(bi->self_space), -E_PERM);
+	EXPECT(k_space_destroy(space), 0);
+	EXPECT(k_space_destroy(space), -E_NOSPACE);
+	printf("ktest args: %s\n", failures == 0 ? "ok" : "FAILED");
+	k_shutdown(failures == 0 ? 0 : 1);
+}
