@@ -13,6 +13,7 @@ B        := build
 ARCHFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
 WARN     := -Wall -Wextra -Werror
 OPT      := -O2 -g
+Q        ?= @
 
 KERNEL_CFLAGS := $(ARCHFLAGS) $(OPT) $(WARN) -ffreestanding -fno-builtin -nostdlib \
 	-fno-pic -fno-omit-frame-pointer -Iarch/riscv -Ikernel -Ikernel/include
@@ -66,33 +67,42 @@ check-tools:
 
 $(B)/arch/%.o: arch/%.S $(HEADERS) | check-tools
 	@mkdir -p $(dir $@)
-	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+	@echo "  AS      $<"
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 $(B)/arch/%.o: arch/%.c $(HEADERS) | check-tools
 	@mkdir -p $(dir $@)
-	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 $(B)/kernel/%.o: kernel/%.c $(HEADERS) | check-tools
 	@mkdir -p $(dir $@)
-	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
 $(B)/kernel.elf: $(KERNEL_OBJ) arch/riscv/kernel.ld
-	$(CC) $(KERNEL_CFLAGS) -T arch/riscv/kernel.ld -Wl,--no-warn-rwx-segments \
+	@echo "  LD      $@"
+	$(Q)$(CC) $(KERNEL_CFLAGS) -T arch/riscv/kernel.ld -Wl,--no-warn-rwx-segments \
 		$(KERNEL_OBJ) -lgcc -o $@
 
 # ---- user space ----------------------------------------------------------
 
+$(B)/pager/%.o: EXTRA_INC := -Ipager -Ipager/vm
 $(B)/%.o: %.c $(HEADERS) | check-tools
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) $(WARN) -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(USER_CFLAGS) $(EXTRA_INC) $(WARN) -c $< -o $@
 $(B)/%.o: %.S | check-tools
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -c $< -o $@
+	@echo "  AS      $<"
+	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
 
 $(B)/libuser.a: $(LIB_OBJ)
-	rm -f $@ && $(CROSS)ar rcs $@ $^
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && $(CROSS)ar rcs $@ $^
 
 $(B)/bin/%: $(B)/libuser.a lib/user.ld
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_LDFLAGS) $(filter %.o,$^) $(USER_LIBS) -o $@
+	@echo "  LD      $@"
+	$(Q)$(CC) $(USER_LDFLAGS) $(filter %.o,$^) $(USER_LIBS) -o $@
 
 $(B)/bin/vmserver: $(PAGER_OBJ)
 $(B)/bin/init: $(B)/servers/init/init.o
@@ -103,7 +113,8 @@ $(foreach t,$(KTESTS),$(eval $(B)/bin/ktest_$(t): $(B)/tests/kernel/$(t).o))
 # The boot image: a ustar archive, the VM server first.
 $(B)/boot.tar: $(B)/bin/vmserver $(addprefix $(B)/bin/,$(PROGRAMS)) \
 		$(addprefix $(B)/bin/test_,$(SYSTESTS))
-	tools/mkinitrd $@ $^
+	@echo "  TAR     $@"
+	$(Q)tools/mkinitrd $@ $^
 
 # An outside program, compiled against lib/ with warnings that do not stop it.
 ifdef APP
@@ -139,13 +150,14 @@ HOST_SUPPORT := $(filter-out tests/host/test_%.c,$(wildcard tests/host/*.c))
 
 $(B)/host/%: tests/host/%.c $(VM_SRC) $(HOST_SUPPORT) $(wildcard pager/vm/*.h tests/host/*.h)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $< $(VM_SRC) $(HOST_SUPPORT) -o $@
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $< $(VM_SRC) $(HOST_SUPPORT) -o $@
 
 host-test: $(addprefix $(B)/host/,$(HOST_TESTS))
 
 KTEST_IMAGES := $(foreach t,$(KTESTS),$(B)/ktest_$(t).tar)
 $(B)/ktest_%.tar: $(B)/bin/ktest_%
-	tools/mkinitrd $@ $<
+	$(Q)tools/mkinitrd $@ $<
 
 test: all host-test $(KTEST_IMAGES)
 	@tools/run-tests $(B) "$(HOST_TESTS)" "$(SYSTESTS)" "$(KTESTS)"

@@ -81,6 +81,22 @@ static struct thread *sys_reply_wait(uint64_t tag, uint64_t peer, uint64_t w0,
 	return ipc_wait(self, ep, replied);
 }
 
+static struct thread *sys_reply(uint64_t tag, uint64_t peer, uint64_t w0, uint64_t w1,
+				uint64_t w2, uint64_t w3, uint64_t a6)
+{
+	struct thread *self = current_thread(), *replied;
+	struct message m;
+	int error;
+
+	(void)a6;
+	if ((error = check_message(self, tag, &m, w0, w1, w2, w3)) != 0)
+		return syscall_return(error);
+	if ((replied = ipc_reply(self, peer, &m, &error)) == NULL)
+		return syscall_return(error);
+	sched_enqueue(replied);
+	return syscall_return(0);
+}
+
 static struct thread *sys_console_write(uint64_t buf, uint64_t len, uint64_t a2,
 					uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
 {
@@ -315,6 +331,7 @@ static syscall_fn *const syscall_table[NSYSCALLS] = {
 	[SYS_THREAD_SELF] = sys_thread_self,
 	[SYS_CALL] = sys_call,
 	[SYS_REPLY_WAIT] = sys_reply_wait,
+	[SYS_REPLY] = sys_reply,
 	[SYS_CONSOLE_WRITE] = sys_console_write,
 	[SYS_YIELD] = sys_yield,
 	[SYS_SET_IPC_BUFFER] = sys_set_ipc_buffer,

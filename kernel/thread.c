@@ -19,7 +19,7 @@ struct thread *thread_alloc(struct space *space, vaddr_t pc, vaddr_t sp, uint64_
 
 		memset(t, 0, sizeof(*t));
 		t->id = (uint32_t)(t - threads + 1) | (generation & 0xffff) << 16;
-		t->state = THREAD_WAIT_REPLY;	/* parked until made runnable */
+		t->state = THREAD_RUNNABLE;	/* the caller queues it, or runs it */
 		t->space = space;
 		t->ctx.pc = pc;
 		t->ctx.x[REG_SP] = sp;

@@ -53,7 +53,10 @@ static inline struct thread *current_thread(void)
 	return t;
 }
 
-/* Returns a new thread in `space`, not yet runnable; NULL when none is free. */
+/*
+ * Returns a new thread in `space`, runnable but on no queue (the caller
+ * queues it or runs it); NULL when none is free.
+ */
 struct thread *thread_alloc(struct space *space, vaddr_t pc, vaddr_t sp, uint64_t arg);
 
 /* Faults of t go to `pager`, with `badge`; t holds a reference to it. */

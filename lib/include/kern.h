@@ -82,6 +82,12 @@ static inline void ipc_reply_wait(uint64_t slot, struct ipc_msg *m)
 	kcall_msg(SYS_REPLY_WAIT, m, slot);
 }
 
+/* Replies m to m->peer and goes on: for answers a server deferred. */
+static inline long ipc_reply(const struct ipc_msg *m)
+{
+	return kcall(SYS_REPLY, m->tag, m->peer, m->w[0], m->w[1], m->w[2], m->w[3], 0);
+}
+
 static inline long k_thread_self(void)
 {
 	return kcall(SYS_THREAD_SELF, 0, 0, 0, 0, 0, 0, 0);

@@ -35,6 +35,7 @@ enum {
 	SYS_YIELD,
 	SYS_SET_IPC_BUFFER,	/* a0 = page-aligned user address */
 	SYS_ENDPOINT_CREATE,	/* -> a0 = slot of a new endpoint */
+	SYS_REPLY,		/* a1 = peer: reply, and go on running */
 
 	/* Calls of a pager on an address space it manages. */
 	SYS_SPACE_CREATE = 16,	/* -> a0 = space id, managed by the caller */

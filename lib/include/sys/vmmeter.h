@@ -1,0 +1,23 @@
+/* System-wide VM counters, with FreeBSD's names and meanings. */
+#ifndef _SYS_VMMETER_H_
+#define _SYS_VMMETER_H_
+
+struct vmmeter {
+	unsigned long v_vm_faults;	/* page faults handled by the VM server */
+	unsigned long v_io_faults;	/* ... that needed a pager to read data */
+	unsigned long v_cow_faults;	/* copy-on-write faults */
+	unsigned long v_cow_optim;	/* ... resolved by moving, not copying */
+	unsigned long v_zfod;		/* zero-fill-on-demand faults */
+	unsigned long v_ozfod;		/* ... that found a pre-zeroed page */
+	unsigned long v_intrans;	/* faults that waited for a page in transit */
+	unsigned long v_page_count;	/* pages the VM manages */
+	unsigned long v_free_count;	/* ... that are free */
+	unsigned long v_wire_count;	/* ... that are wired */
+	unsigned long v_objects;	/* live VM objects */
+	unsigned long v_prefaults;	/* pages mapped ahead by prefault */
+};
+
+/* Fills *vm with the current counters; returns 0, or -1 with errno set. */
+int getvmmeter(struct vmmeter *vm);
+
+#endif

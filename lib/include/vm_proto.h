@@ -1,0 +1,27 @@
+/*
+ * The protocol between programs (lib/) and the VM server: ordinary IPC calls
+ * on cap slot VM_SERVER_SLOT, where the VM server put its endpoint, minted
+ * with the caller's process as badge. The label is the request; the reply's
+ * label is 0 or an errno value, its words the results.
+ */
+#ifndef LIB_VM_PROTO_H
+#define LIB_VM_PROTO_H
+
+#define VM_SERVER_SLOT 0
+
+enum vm_request {
+	VM_EXIT = 1,	/* w0 = status; no reply */
+	VM_SBRK,	/* w0 = increment -> w0 = the old break */
+	VM_MMAP,	/* w0 = addr, w1 = len, w2 = prot, w3 = flags -> w0 = addr */
+	VM_MUNMAP,	/* w0 = addr, w1 = len */
+	VM_MPROTECT,	/* w0 = addr, w1 = len, w2 = prot */
+	VM_GETPID,	/* -> w0 = pid, w1 = parent's pid */
+	VM_SPAWN,	/* buffer: path, then argv[0..], each NUL-terminated;
+			   w0 = argc -> w0 = pid */
+	VM_WAITPID,	/* w0 = pid (-1: any), w1 = options -> w0 = pid, w1 = status */
+	VM_VMMETER,	/* -> buffer: struct vmmeter */
+	VM_RUSAGE,	/* -> w0 = minor faults, w1 = major faults */
+	VM_PREZERO,	/* w0 = pages -> w0 = pages zeroed ahead of need */
+};
+
+#endif

@@ -1,0 +1,128 @@
+/*
+ * Page faults and exceptions, as messages from the kernel: the thread waits
+ * while vm_fault() decides; the reply maps the page (and the neighbours
+ * vm_fault chose), or - for a fault no mapping can fix - the process ends
+ * with the signal FreeBSD's vm_fault_trap() would give it.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include "pmap_riscv.h"
+#include "vmserver.h"
+
+bool fault_trace;
+
+static vm_prot_t fault_type_of(uint64_t access)
+{
+	return (access & PERM_W) ? VM_PROT_WRITE :
+	       (access & PERM_X) ? VM_PROT_EXECUTE : VM_PROT_READ;
+}
+
+/* vm_fault_trap()'s table: a failed fault's signal and si_code. */
+static void fault_signal(int rv, int *signo, int *code)
+{
+	switch (rv) {
+	case KERN_PROTECTION_FAILURE:
+		*signo = SIGSEGV;
+		*code = SEGV_ACCERR;
+		break;
+	case KERN_OUT_OF_BOUNDS:
+	case KERN_FAILURE:
+		*signo = SIGBUS;
+		*code = BUS_OBJERR;
+		break;
+	case KERN_RESOURCE_SHORTAGE:
+		*signo = SIGBUS;
+		*code = BUS_OOMERR;
+		break;
+	default:
+		*signo = SIGSEGV;
+		*code = SEGV_MAPERR;
+		break;
+	}
+}
+
+const char *signal_code_name(int signo, int code)
+{
+	if (signo == SIGSEGV)
+		return code == SEGV_ACCERR ? "SEGV_ACCERR" : "SEGV_MAPERR";
+	if (signo == SIGBUS)
+		return code == BUS_OOMERR ? "BUS_OOMERR" : code == BUS_ADRALN ? "BUS_ADRALN" :
+		       code == BUS_ADRERR ? "BUS_ADRERR" : "BUS_OBJERR";
+	if (signo == SIGILL)
+		return "ILL_ILLOPC";
+	return "TRAP_BRKPT";
+}
+
+static const char *const outcome_names[] = {
+	[FAULT_OUTCOME_SOFT] = "soft",
+	[FAULT_OUTCOME_BACKING] = "backing page, read-only",
+	[FAULT_OUTCOME_ZERO] = "zero fill",
+	[FAULT_OUTCOME_COW_COPY] = "COW copy",
+	[FAULT_OUTCOME_COW_MOVE] = "COW move",
+	[FAULT_OUTCOME_PAGER] = "pager",
+	[FAULT_OUTCOME_ERROR] = "error",
+};
+
+static void trace_fault(struct proc *p, uint64_t addr, vm_prot_t type,
+			const struct vm_fault_info *info)
+{
+	printf("fault: pid %d %#lx %s: object %u depth %d: %s", p->pid, (unsigned long)addr,
+	       type == VM_PROT_WRITE ? "write" : type == VM_PROT_EXECUTE ? "exec" : "read",
+	       info->object_id, info->depth, outcome_names[info->outcome]);
+	if (info->paged_in > 0)
+		printf(", %d paged in", info->paged_in);
+	printf(", %d prefaulted\n", info->prefaulted);
+}
+
+/*
+ * MSG_PAGE_FAULT: a2 = address, a3 = access, a4 = pc, a5 = space.
+ * The reply carries the mappings pmap_enter() batched.
+ */
+void vm_page_fault(struct proc *p, struct ipc_msg *m)
+{
+	uint64_t addr = m->w[0], pc = m->w[2];
+	vm_prot_t type = fault_type_of(m->w[1]);
+	struct vm_fault_info info;
+	int rv, signo, code;
+
+	rv = vm_fault(p->map, addr, type, VM_FAULT_NORMAL, &info);
+	if (fault_trace)
+		trace_fault(p, addr, type, &info);
+	if (rv != KERN_SUCCESS) {
+		fault_signal(rv, &signo, &code);
+		m->peer = 0;	/* the thread is gone with its process */
+		proc_kill(p, signo, code, addr, pc);
+		return;
+	}
+	if (info.outcome == FAULT_OUTCOME_PAGER)
+		p->majflt++;
+	else
+		p->minflt++;
+	pmap_batch_to_reply(p->space, m);
+}
+
+/* MSG_EXCEPTION: a2 = scause, a3 = stval, a4 = pc. */
+void vm_exception(struct proc *p, struct ipc_msg *m)
+{
+	uint64_t scause = m->w[0], stval = m->w[1], pc = m->w[2];
+
+	m->peer = 0;
+	switch (scause) {
+	case 3:		/* breakpoint */
+		proc_kill(p, SIGTRAP, TRAP_BRKPT, pc, pc);
+		break;
+	case 0:		/* instruction address misaligned */
+	case 4:		/* load address misaligned */
+	case 6:		/* store address misaligned */
+		proc_kill(p, SIGBUS, BUS_ADRALN, stval, pc);
+		break;
+	case 1:		/* instruction access fault */
+	case 5:		/* load access fault */
+	case 7:		/* store access fault */
+		proc_kill(p, SIGBUS, BUS_ADRERR, stval, pc);
+		break;
+	default:	/* illegal instruction, and anything else */
+		proc_kill(p, SIGILL, ILL_ILLOPC, pc, pc);
+		break;
+	}
+}

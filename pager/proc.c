@@ -1,0 +1,221 @@
+/*
+ * Processes: a map, an address space and one thread. The VM server is also
+ * the process manager - it must be, since a process is mostly its memory.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include "exec.h"
+#include "initrd.h"
+#include "pmap_riscv.h"
+#include "vm_proto.h"
+#include "vmserver.h"
+
+#define INIT_PID 1
+
+static struct proc procs[NPROCS];
+static int next_pid = INIT_PID;
+
+uint64_t proc_badge(const struct proc *p)
+{
+	return (uint64_t)(p - procs) + 1;
+}
+
+struct proc *proc_from_badge(uint64_t badge)
+{
+	if (badge == 0 || badge > NPROCS || procs[badge - 1].state != PROC_ALIVE)
+		return NULL;
+	return &procs[badge - 1];
+}
+
+struct proc *proc_find(int pid)
+{
+	int i;
+
+	for (i = 0; i < NPROCS; i++)
+		if (procs[i].state != PROC_FREE && procs[i].pid == pid)
+			return &procs[i];
+	return NULL;
+}
+
+struct proc *proc_alloc(void)
+{
+	int i;
+
+	for (i = 0; i < NPROCS; i++) {
+		if (procs[i].state == PROC_FREE) {
+			memset(&procs[i], 0, sizeof(procs[i]));
+			procs[i].pid = next_pid++;
+			procs[i].waiting_for = 0;
+			return &procs[i];
+		}
+	}
+	return NULL;
+}
+
+/* Frees everything a process holds; it becomes a zombie (or free). */
+static void proc_teardown(struct proc *p)
+{
+	/* The space goes first: its thread stops, its tables go in one call. */
+	pmap_remove_pages(p->map->pmap);
+	vm_map_destroy(p->map);
+	p->map = NULL;
+}
+
+struct proc *proc_spawn(struct proc *parent, const char *path, int argc, char *const argv[],
+			int *error)
+{
+	struct initrd_file file;
+	vm_offset_t entry, sp;
+	struct proc *p;
+	long tid;
+
+	if (initrd_find(path, &file) != 0) {
+		*error = ENOENT;
+		return NULL;
+	}
+	if ((p = proc_alloc()) == NULL) {
+		*error = EAGAIN;
+		return NULL;
+	}
+	p->state = PROC_ALIVE;
+	p->ppid = parent != NULL ? parent->pid : 0;
+	strncpy(p->name, path, sizeof(p->name) - 1);
+	if ((p->map = vm_map_create(USER_MIN, USER_SPACE_END)) == NULL) {
+		p->state = PROC_FREE;
+		*error = ENOMEM;
+		return NULL;
+	}
+	p->space = p->map->pmap->hw_id;
+	if ((*error = -exec_load(p, &file, &entry)) != 0 ||
+	    (*error = -exec_stack(p, argc, argv, &sp)) != 0)
+		goto fail;
+	pmap_batch_flush();
+	if (k_cap_copy(p->space, VM_SERVER_SLOT, SPACE_SELF, ROOT_ENDPOINT_SLOT,
+		       proc_badge(p)) != 0 ||
+	    (tid = k_thread_create(p->space, entry, sp, sp, ROOT_ENDPOINT_SLOT,
+				   proc_badge(p))) < 0) {
+		*error = EAGAIN;
+		goto fail;
+	}
+	p->thread = (uint64_t)tid;
+	return p;
+fail:
+	proc_teardown(p);
+	p->state = PROC_FREE;
+	return NULL;
+}
+
+static bool wait_matches(const struct proc *parent, const struct proc *child)
+{
+	return child->ppid == parent->pid &&
+	       (parent->waiting_for == -1 || parent->waiting_for == child->pid);
+}
+
+/* Reaps a zombie: its wait status goes into the reply to its parent. */
+static void reap(struct proc *child, struct ipc_msg *reply)
+{
+	reply->tag = TAG(0, 0);
+	reply->w[0] = (uint64_t)child->pid;
+	reply->w[1] = (uint64_t)child->status;
+	child->state = PROC_FREE;
+}
+
+static void notify_parent(struct proc *child)
+{
+	struct proc *parent = proc_find(child->ppid);
+	struct ipc_msg reply = { 0 };
+
+	if (parent == NULL || parent->state != PROC_ALIVE) {
+		child->state = PROC_FREE;	/* nobody will wait for it */
+		return;
+	}
+	if (parent->waiting_thread != 0 && wait_matches(parent, child)) {
+		reap(child, &reply);
+		reply.peer = parent->waiting_thread;
+		parent->waiting_thread = 0;
+		ipc_reply(&reply);
+	}
+}
+
+/* What the machine exits with when init ends: its exit code, or 128 + signal. */
+static int machine_status(int status)
+{
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+void proc_exit(struct proc *p, int status)
+{
+	int i;
+
+	proc_teardown(p);
+	p->status = status;
+	p->state = PROC_ZOMBIE;
+	p->waiting_thread = 0;
+	if (p->pid == INIT_PID) {
+		printf("vmserver: init exited with status %d; shutting down\n",
+		       machine_status(status));
+		k_shutdown(machine_status(status));
+	}
+	for (i = 0; i < NPROCS; i++) {
+		if (procs[i].state != PROC_FREE && procs[i].ppid == p->pid) {
+			procs[i].ppid = INIT_PID;	/* orphans go to init */
+			if (procs[i].state == PROC_ZOMBIE)
+				notify_parent(&procs[i]);
+		}
+	}
+	notify_parent(p);
+}
+
+static const char *signal_name(int signo)
+{
+	switch (signo) {
+	case SIGSEGV:
+		return "SIGSEGV";
+	case SIGBUS:
+		return "SIGBUS";
+	case SIGILL:
+		return "SIGILL";
+	case SIGTRAP:
+		return "SIGTRAP";
+	}
+	return "signal";
+}
+
+void proc_kill(struct proc *p, int signo, int code, uint64_t addr, uint64_t pc)
+{
+	printf("vmserver: pid %d (%s) killed by %s (%s) at address %#lx, pc %#lx\n", p->pid,
+	       p->name, signal_name(signo), signal_code_name(signo, code), (unsigned long)addr,
+	       (unsigned long)pc);
+	proc_exit(p, signo);	/* a wait status with WTERMSIG = signo */
+}
+
+int proc_wait(struct proc *p, uint64_t thread, int pid, int options, struct ipc_msg *reply)
+{
+	bool any = false;
+	int i;
+
+	p->waiting_for = pid;
+	for (i = 0; i < NPROCS; i++) {
+		struct proc *c = &procs[i];
+
+		if (c->state == PROC_FREE || !wait_matches(p, c))
+			continue;
+		any = true;
+		if (c->state == PROC_ZOMBIE) {
+			reap(c, reply);
+			return 0;
+		}
+	}
+	if (!any)
+		return -ECHILD;
+	if (options & WNOHANG) {
+		reply->tag = TAG(0, 0);
+		reply->w[0] = 0;
+		return 0;
+	}
+	p->waiting_thread = thread;
+	return 1;
+}

@@ -1,0 +1,306 @@
+/*
+ * The machine-independent half of the pmap: it records each mapping twice -
+ * in its pmap's radix tree by page number, and on its page's pv list - and
+ * passes the page-table work to the backend (pmap_hw.h). Ranges go to the
+ * backend in runs of consecutive mapped pages, one call per run.
+ */
+#include "pmap.h"
+#include "pmap_hw.h"
+#include "vm_zone.h"
+
+static struct vm_zone pmap_zone, pv_zone;
+
+void pmap_startup(void)
+{
+	vm_zone_init(&pmap_zone, "pmap", sizeof(struct pmap));
+	vm_zone_init(&pv_zone, "pv entry", sizeof(struct pv_entry));
+}
+
+pmap_t pmap_create(void)
+{
+	pmap_t pmap = vm_zone_alloc(&pmap_zone);
+
+	if (pmap == NULL)
+		return NULL;
+	if (hw_space_create(&pmap->hw_id) != 0) {
+		vm_zone_free(&pmap_zone, pmap);
+		return NULL;
+	}
+	vm_radix_init(&pmap->pvs);
+	return pmap;
+}
+
+static void pv_link(struct pv_entry *pv, vm_page_t m)
+{
+	pv->page = m;
+	pv->next = m->pv_list;
+	m->pv_list = pv;
+}
+
+static void pv_unlink(struct pv_entry *pv)
+{
+	struct pv_entry **pp = &pv->page->pv_list;
+
+	while (*pp != pv)
+		pp = &(*pp)->next;
+	*pp = pv->next;
+	pv->page = NULL;
+}
+
+/* Forgets a mapping (the caller tells the backend). */
+static void pv_free(struct pv_entry *pv)
+{
+	pmap_t pmap = pv->pmap;
+
+	vm_radix_remove(&pmap->pvs, atop(pv->va));
+	pmap->resident_count--;
+	pv_unlink(pv);
+	vm_zone_free(&pv_zone, pv);
+}
+
+int pmap_enter(pmap_t pmap, vm_offset_t va, vm_page_t m, vm_prot_t prot, bool wired)
+{
+	struct pv_entry *pv = vm_radix_lookup(&pmap->pvs, atop(va));
+
+	if (pv != NULL) {
+		if (pv->page != m) {
+			pv_unlink(pv);
+			pv_link(pv, m);
+		}
+	} else {
+		if ((pv = vm_zone_alloc(&pv_zone)) == NULL)
+			return KERN_RESOURCE_SHORTAGE;
+		if (vm_radix_insert(&pmap->pvs, atop(va), pv) != 0) {
+			vm_zone_free(&pv_zone, pv);
+			return KERN_RESOURCE_SHORTAGE;
+		}
+		pv->pmap = pmap;
+		pv->va = va;
+		pmap->resident_count++;
+		pv_link(pv, m);
+	}
+	pv->prot = prot;
+	pv->wired = wired;
+	VM_ASSERT(!pmap->hw_gone);
+	if (hw_enter(pmap->hw_id, va, m->phys, prot) != 0) {
+		pv_free(pv);
+		return KERN_RESOURCE_SHORTAGE;
+	}
+	return KERN_SUCCESS;
+}
+
+/*
+ * Calls `apply` on each mapping in [sva, eva), then tells the backend with
+ * one call per run of consecutive pages that `apply` says changed.
+ */
+static void for_each_mapping(pmap_t pmap, vm_offset_t sva, vm_offset_t eva,
+			     bool (*apply)(struct pv_entry *, vm_prot_t), vm_prot_t prot,
+			     void (*flush)(uint64_t, vm_offset_t, vm_offset_t, vm_prot_t))
+{
+	vm_offset_t run_start = 0, run_end = 0;
+	uint64_t key = atop(sva), found;
+	struct pv_entry *pv;
+
+	while (key < atop(eva) && (pv = vm_radix_lookup_ge(&pmap->pvs, key, &found)) != NULL &&
+	       found < atop(eva)) {
+		vm_offset_t va = ptoa(found);
+
+		key = found + 1;
+		if (!apply(pv, prot))
+			continue;
+		if (va != run_end) {
+			if (run_end != run_start)
+				flush(pmap->hw_id, run_start, run_end, prot);
+			run_start = va;
+		}
+		run_end = va + PAGE_SIZE;
+	}
+	if (run_end != run_start)
+		flush(pmap->hw_id, run_start, run_end, prot);
+}
+
+static bool remove_one(struct pv_entry *pv, vm_prot_t unused)
+{
+	(void)unused;
+	pv_free(pv);
+	return true;
+}
+
+static void flush_remove(uint64_t id, vm_offset_t sva, vm_offset_t eva, vm_prot_t unused)
+{
+	(void)unused;
+	hw_remove(id, sva, eva);
+}
+
+void pmap_remove(pmap_t pmap, vm_offset_t sva, vm_offset_t eva)
+{
+	for_each_mapping(pmap, sva, eva, remove_one, 0, flush_remove);
+}
+
+/*
+ * Lowers one mapping to `prot`. Runs are flushed with one protection, so
+ * only mappings that end up exactly at prot count as changed; the rare
+ * others (e.g. R|X lowered by R|W) go to the backend on their own.
+ */
+static bool protect_one(struct pv_entry *pv, vm_prot_t prot)
+{
+	vm_prot_t new = pv->prot & prot;
+
+	if (new == pv->prot)
+		return false;
+	pv->prot = new;
+	if (new == prot)
+		return true;
+	hw_protect(pv->pmap->hw_id, pv->va, pv->va + PAGE_SIZE, new);
+	return false;
+}
+
+void pmap_protect(pmap_t pmap, vm_offset_t sva, vm_offset_t eva, vm_prot_t prot)
+{
+	if ((prot & VM_PROT_READ) == 0) {
+		pmap_remove(pmap, sva, eva);
+		return;
+	}
+	for_each_mapping(pmap, sva, eva, protect_one, prot, hw_protect);
+}
+
+void pmap_remove_pages(pmap_t pmap)
+{
+	struct pv_entry *pv;
+	uint64_t found;
+
+	/* The backend drops the whole space at once: only our records go one by one. */
+	while ((pv = vm_radix_lookup_ge(&pmap->pvs, 0, &found)) != NULL)
+		pv_free(pv);
+	if (!pmap->hw_gone)
+		hw_space_destroy(pmap->hw_id);
+	pmap->hw_gone = true;
+}
+
+void pmap_destroy(pmap_t pmap)
+{
+	pmap_remove_pages(pmap);
+	vm_zone_free(&pmap_zone, pmap);
+}
+
+vm_page_t pmap_lookup(pmap_t pmap, vm_offset_t va, vm_prot_t *prot)
+{
+	struct pv_entry *pv = vm_radix_lookup(&pmap->pvs, atop(va));
+
+	if (pv == NULL)
+		return NULL;
+	if (prot != NULL)
+		*prot = pv->prot;
+	return pv->page;
+}
+
+bool pmap_is_prefaultable(pmap_t pmap, vm_offset_t va)
+{
+	return vm_radix_lookup(&pmap->pvs, atop(va)) == NULL;
+}
+
+void pmap_remove_all(vm_page_t m)
+{
+	while (m->pv_list != NULL) {
+		struct pv_entry *pv = m->pv_list;
+
+		hw_remove(pv->pmap->hw_id, pv->va, pv->va + PAGE_SIZE);
+		pv_free(pv);
+	}
+}
+
+void pmap_remove_write(vm_page_t m)
+{
+	struct pv_entry *pv;
+
+	for (pv = m->pv_list; pv != NULL; pv = pv->next) {
+		if (pv->prot & VM_PROT_WRITE) {
+			pv->prot &= (vm_prot_t)~VM_PROT_WRITE;
+			hw_protect(pv->pmap->hw_id, pv->va, pv->va + PAGE_SIZE, pv->prot);
+		}
+	}
+}
+
+/* Does any mapping of m have the accessed (or dirty) bit set? */
+static bool any_bit(vm_page_t m, bool want_dirty)
+{
+	struct pv_entry *pv;
+	bool accessed, dirty;
+
+	for (pv = m->pv_list; pv != NULL; pv = pv->next) {
+		if (want_dirty && !(pv->prot & VM_PROT_WRITE))
+			continue;
+		hw_read_ad(pv->pmap->hw_id, pv->va, &accessed, &dirty);
+		if (want_dirty ? dirty : accessed)
+			return true;
+	}
+	return false;
+}
+
+bool pmap_is_modified(vm_page_t m)
+{
+	return any_bit(m, true);
+}
+
+bool pmap_is_referenced(vm_page_t m)
+{
+	return any_bit(m, false);
+}
+
+void pmap_clear_modify(vm_page_t m)
+{
+	struct pv_entry *pv;
+
+	for (pv = m->pv_list; pv != NULL; pv = pv->next)
+		if (pv->prot & VM_PROT_WRITE)
+			hw_clear_ad(pv->pmap->hw_id, pv->va, false, true);
+}
+
+void pmap_clear_reference(vm_page_t m)
+{
+	struct pv_entry *pv;
+
+	for (pv = m->pv_list; pv != NULL; pv = pv->next)
+		hw_clear_ad(pv->pmap->hw_id, pv->va, true, false);
+}
+
+int pmap_page_mapping_count(vm_page_t m)
+{
+	struct pv_entry *pv;
+	int n = 0;
+
+	for (pv = m->pv_list; pv != NULL; pv = pv->next)
+		n++;
+	return n;
+}
+
+void *pmap_page_address(vm_page_t m)
+{
+	return hw_frame_address(m->phys);
+}
+
+void pmap_zero_page(vm_page_t m)
+{
+	memset(pmap_page_address(m), 0, PAGE_SIZE);
+}
+
+void pmap_copy_page(vm_page_t src, vm_page_t dst)
+{
+	memcpy(pmap_page_address(dst), pmap_page_address(src), PAGE_SIZE);
+}
+
+void pmap_validate(pmap_t pmap)
+{
+	uint64_t key = 0, found, n = 0;
+	struct pv_entry *pv, *p;
+
+	while ((pv = vm_radix_lookup_ge(&pmap->pvs, key, &found)) != NULL) {
+		VM_ASSERT(pv->pmap == pmap && atop(pv->va) == found && pv->page != NULL);
+		for (p = pv->page->pv_list; p != NULL && p != pv; p = p->next)
+			;
+		VM_ASSERT(p == pv);	/* on its page's list */
+		n++;
+		key = found + 1;
+	}
+	VM_ASSERT(n == pmap->resident_count);
+}

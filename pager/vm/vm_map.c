@@ -1,0 +1,473 @@
+#include "vm_map.h"
+#include "vm_zone.h"
+
+static struct vm_zone map_zone, entry_zone;
+
+void vm_map_startup(void)
+{
+	vm_zone_init(&map_zone, "vm map", sizeof(struct vm_map));
+	vm_zone_init(&entry_zone, "vm map entry", sizeof(struct vm_map_entry));
+}
+
+/* ---- the AVL tree, keyed by start ------------------------------------- */
+
+static int height(vm_map_entry_t e)
+{
+	return e != NULL ? e->height : 0;
+}
+
+static void update_height(vm_map_entry_t e)
+{
+	int l = height(e->left), r = height(e->right);
+
+	e->height = 1 + (l > r ? l : r);
+}
+
+static vm_map_entry_t rotate_right(vm_map_entry_t y)
+{
+	vm_map_entry_t x = y->left;
+
+	y->left = x->right;
+	x->right = y;
+	update_height(y);
+	update_height(x);
+	return x;
+}
+
+static vm_map_entry_t rotate_left(vm_map_entry_t x)
+{
+	vm_map_entry_t y = x->right;
+
+	x->right = y->left;
+	y->left = x;
+	update_height(x);
+	update_height(y);
+	return y;
+}
+
+/* Restores |height(left) - height(right)| <= 1 at e; returns the subtree's root. */
+static vm_map_entry_t rebalance(vm_map_entry_t e)
+{
+	int balance;
+
+	update_height(e);
+	balance = height(e->left) - height(e->right);
+	if (balance > 1) {
+		if (height(e->left->left) < height(e->left->right))
+			e->left = rotate_left(e->left);
+		return rotate_right(e);
+	}
+	if (balance < -1) {
+		if (height(e->right->right) < height(e->right->left))
+			e->right = rotate_right(e->right);
+		return rotate_left(e);
+	}
+	return e;
+}
+
+static vm_map_entry_t tree_insert(vm_map_entry_t root, vm_map_entry_t e)
+{
+	if (root == NULL) {
+		e->left = e->right = NULL;
+		e->height = 1;
+		return e;
+	}
+	if (e->start < root->start)
+		root->left = tree_insert(root->left, e);
+	else
+		root->right = tree_insert(root->right, e);
+	return rebalance(root);
+}
+
+static vm_map_entry_t tree_remove_min(vm_map_entry_t root, vm_map_entry_t *min)
+{
+	if (root->left == NULL) {
+		*min = root;
+		return root->right;
+	}
+	root->left = tree_remove_min(root->left, min);
+	return rebalance(root);
+}
+
+static vm_map_entry_t tree_remove(vm_map_entry_t root, vm_map_entry_t e)
+{
+	vm_map_entry_t min;
+
+	VM_ASSERT(root != NULL);
+	if (e->start < root->start) {
+		root->left = tree_remove(root->left, e);
+	} else if (e->start > root->start) {
+		root->right = tree_remove(root->right, e);
+	} else {
+		VM_ASSERT(root == e);
+		if (e->left == NULL || e->right == NULL)
+			return e->left != NULL ? e->left : e->right;
+		e->right = tree_remove_min(e->right, &min);
+		min->left = e->left;
+		min->right = e->right;
+		return rebalance(min);
+	}
+	return rebalance(root);
+}
+
+/* ---- entries ---------------------------------------------------------- */
+
+vm_map_entry_t vm_map_lookup_entry(vm_map_t map, vm_offset_t addr)
+{
+	vm_map_entry_t e = map->hint;
+
+	if (e != NULL && addr >= e->start && addr < e->end)
+		return e;
+	for (e = map->root; e != NULL;) {
+		if (addr < e->start)
+			e = e->left;
+		else if (addr >= e->end)
+			e = e->right;
+		else
+			return map->hint = e;
+	}
+	return NULL;
+}
+
+/* The last entry starting at or below addr, or NULL. */
+static vm_map_entry_t entry_at_or_before(vm_map_t map, vm_offset_t addr)
+{
+	vm_map_entry_t e = map->root, best = NULL;
+
+	while (e != NULL) {
+		if (e->start <= addr) {
+			best = e;
+			e = e->right;
+		} else {
+			e = e->left;
+		}
+	}
+	return best;
+}
+
+/* The first entry ending above addr, or NULL. */
+static vm_map_entry_t first_entry_after(vm_map_t map, vm_offset_t addr)
+{
+	vm_map_entry_t e = entry_at_or_before(map, addr);
+
+	if (e == NULL)
+		return map->first;
+	return e->end > addr ? e : e->next;
+}
+
+/* Puts e (with start and end set) into the tree and the list after prev. */
+static void entry_link(vm_map_t map, vm_map_entry_t prev, vm_map_entry_t e)
+{
+	e->prev = prev;
+	e->next = prev != NULL ? prev->next : map->first;
+	if (e->next != NULL)
+		e->next->prev = e;
+	else
+		map->last = e;
+	if (prev != NULL)
+		prev->next = e;
+	else
+		map->first = e;
+	map->root = tree_insert(map->root, e);
+	map->nentries++;
+	map->timestamp++;
+}
+
+static void entry_unlink(vm_map_t map, vm_map_entry_t e)
+{
+	if (e->prev != NULL)
+		e->prev->next = e->next;
+	else
+		map->first = e->next;
+	if (e->next != NULL)
+		e->next->prev = e->prev;
+	else
+		map->last = e->prev;
+	map->root = tree_remove(map->root, e);
+	if (map->hint == e)
+		map->hint = NULL;
+	map->nentries--;
+	map->timestamp++;
+}
+
+/*
+ * Splits e at addr: a new entry takes [e->start, addr), e keeps the rest.
+ * The halves share e's object (another reference). No other key lies in
+ * [old start, addr), so moving e's start keeps the tree ordered.
+ */
+static int clip_start(vm_map_t map, vm_map_entry_t e, vm_offset_t addr)
+{
+	vm_map_entry_t front;
+
+	if (addr <= e->start)
+		return KERN_SUCCESS;
+	if ((front = vm_zone_alloc(&entry_zone)) == NULL)
+		return KERN_RESOURCE_SHORTAGE;
+	*front = *e;
+	front->end = addr;
+	if (e->object != NULL)
+		vm_object_reference(e->object);
+	e->offset += atop(addr - e->start);
+	e->start = addr;
+	entry_link(map, e->prev, front);
+	return KERN_SUCCESS;
+}
+
+/* Splits e at addr: e keeps [e->start, addr), a new entry takes the rest. */
+static int clip_end(vm_map_t map, vm_map_entry_t e, vm_offset_t addr)
+{
+	vm_map_entry_t back;
+
+	if (addr >= e->end)
+		return KERN_SUCCESS;
+	if ((back = vm_zone_alloc(&entry_zone)) == NULL)
+		return KERN_RESOURCE_SHORTAGE;
+	*back = *e;
+	back->start = addr;
+	back->offset += atop(addr - e->start);
+	if (e->object != NULL)
+		vm_object_reference(e->object);
+	e->end = addr;
+	entry_link(map, e, back);
+	return KERN_SUCCESS;
+}
+
+/* ---- maps ------------------------------------------------------------- */
+
+vm_map_t vm_map_create(vm_offset_t min, vm_offset_t max)
+{
+	vm_map_t map = vm_zone_alloc(&map_zone);
+
+	if (map == NULL)
+		return NULL;
+	if ((map->pmap = pmap_create()) == NULL) {
+		vm_zone_free(&map_zone, map);
+		return NULL;
+	}
+	map->min_offset = min;
+	map->max_offset = max;
+	return map;
+}
+
+void vm_map_destroy(vm_map_t map)
+{
+	if (map->first != NULL)
+		vm_map_delete(map, map->first->start, map->last->end);
+	VM_ASSERT(map->nentries == 0);
+	pmap_destroy(map->pmap);
+	vm_zone_free(&map_zone, map);
+}
+
+/*
+ * Can e simply grow to cover [e->end, end) instead of a new entry? Only for
+ * anonymous memory that nothing else sees: sbrk's heap grows this way.
+ */
+static bool can_extend(vm_map_entry_t e, vm_object_t object, vm_prot_t prot,
+		       vm_prot_t max, int cow)
+{
+	vm_object_t o = e->object;
+
+	if (object != NULL || e->protection != prot || e->max_protection != max ||
+	    e->eflags != cow || e->wired_count != 0 || e->inheritance != VM_INHERIT_COPY ||
+	    e->behavior != MAP_BEHAV_NORMAL)
+		return false;
+	return o == NULL || (o->pager == NULL && o->ref_count == 1 && o->backing_object == NULL &&
+			     (o->flags & OBJ_ONEMAPPING) &&
+			     e->offset + atop(e->end - e->start) == o->size);
+}
+
+int vm_map_insert(vm_map_t map, vm_object_t object, vm_pindex_t offset,
+		  vm_offset_t start, vm_offset_t end, vm_prot_t prot, vm_prot_t max,
+		  int cow)
+{
+	vm_map_entry_t prev, next, e;
+
+	if (start >= end || (start | end) & PAGE_MASK || (prot & ~max) != 0)
+		return KERN_INVALID_ARGUMENT;
+	if (start < map->min_offset || end > map->max_offset)
+		return KERN_NO_SPACE;
+	prev = entry_at_or_before(map, start);
+	next = prev != NULL ? prev->next : map->first;
+	if ((prev != NULL && prev->end > start) || (next != NULL && next->start < end))
+		return KERN_NO_SPACE;
+	if (prev != NULL && prev->end == start && can_extend(prev, object, prot, max, cow)) {
+		if (prev->object != NULL)
+			prev->object->size += atop(end - start);
+		prev->end = end;
+		map->timestamp++;
+		return KERN_SUCCESS;
+	}
+	if ((e = vm_zone_alloc(&entry_zone)) == NULL)
+		return KERN_RESOURCE_SHORTAGE;
+	e->start = start;
+	e->end = end;
+	e->object = object;
+	e->offset = offset;
+	e->protection = prot;
+	e->max_protection = max;
+	e->inheritance = VM_INHERIT_COPY;
+	e->eflags = (uint16_t)cow;
+	e->next_read = start;
+	entry_link(map, prev, e);
+	return KERN_SUCCESS;
+}
+
+int vm_map_find_space(vm_map_t map, vm_offset_t length, vm_offset_t *addr)
+{
+	vm_offset_t start = round_page(*addr) > map->min_offset ? round_page(*addr)
+								 : map->min_offset;
+	vm_map_entry_t e;
+
+	for (e = first_entry_after(map, start); e != NULL && e->start < start + length;
+	     e = e->next)
+		start = e->end > start ? e->end : start;
+	if (start + length > map->max_offset || start + length < start)
+		return KERN_NO_SPACE;
+	*addr = start;
+	return KERN_SUCCESS;
+}
+
+/*
+ * Removes one entry whose mappings are gone. Pages of an anonymous object
+ * that only this entry maps can go now (FreeBSD's OBJ_ONEMAPPING test):
+ * no other entry or shadow can reach them.
+ */
+static void entry_delete(vm_map_t map, vm_map_entry_t e)
+{
+	vm_object_t object = e->object;
+
+	entry_unlink(map, e);
+	if (object != NULL) {
+		if (object->pager == NULL && (object->flags & OBJ_ONEMAPPING) &&
+		    object->ref_count > 1)
+			vm_object_page_remove_range(object, e->offset,
+						    e->offset + atop(e->end - e->start));
+		vm_object_deallocate(object);
+	}
+	vm_zone_free(&entry_zone, e);
+}
+
+int vm_map_delete(vm_map_t map, vm_offset_t start, vm_offset_t end)
+{
+	vm_map_entry_t e, next;
+	int rv;
+
+	for (e = first_entry_after(map, start); e != NULL && e->start < end; e = next) {
+		if ((rv = clip_start(map, e, start)) != KERN_SUCCESS ||
+		    (rv = clip_end(map, e, end)) != KERN_SUCCESS)
+			return rv;
+		next = e->next;
+		pmap_remove(map->pmap, e->start, e->end);
+		entry_delete(map, e);
+	}
+	return KERN_SUCCESS;
+}
+
+bool vm_map_range_mapped(vm_map_t map, vm_offset_t start, vm_offset_t end)
+{
+	vm_map_entry_t e = vm_map_lookup_entry(map, start);
+
+	for (; e != NULL && e->end < end; e = e->next)
+		if (e->next == NULL || e->next->start != e->end)
+			return false;
+	return e != NULL;
+}
+
+int vm_map_protect(vm_map_t map, vm_offset_t start, vm_offset_t end, vm_prot_t prot)
+{
+	vm_map_entry_t e;
+	int rv;
+
+	if (!vm_map_range_mapped(map, start, end))
+		return KERN_INVALID_ADDRESS;
+	for (e = vm_map_lookup_entry(map, start); e != NULL && e->start < end; e = e->next)
+		if (prot & ~e->max_protection)
+			return KERN_PROTECTION_FAILURE;
+	for (e = vm_map_lookup_entry(map, start); e != NULL && e->start < end; e = e->next) {
+		if ((rv = clip_start(map, e, start)) != KERN_SUCCESS ||
+		    (rv = clip_end(map, e, end)) != KERN_SUCCESS)
+			return rv;
+		/* Lowering takes effect now; raising, at the next fault. */
+		pmap_protect(map->pmap, e->start, e->end, prot);
+		e->protection = prot;
+	}
+	map->timestamp++;
+	return KERN_SUCCESS;
+}
+
+int vm_map_lookup(vm_map_t map, vm_offset_t vaddr, vm_prot_t fault_type,
+		  vm_map_entry_t *entryp, vm_object_t *object, vm_pindex_t *pindex,
+		  vm_prot_t *prot, bool *wired)
+{
+	vm_map_entry_t e = vm_map_lookup_entry(map, vaddr);
+
+	if (e == NULL)
+		return KERN_INVALID_ADDRESS;
+	if ((fault_type & VM_PROT_ALL & ~e->protection) != 0)
+		return KERN_PROTECTION_FAILURE;
+	*wired = e->wired_count > 0;
+	if (*wired)	/* a wiring fault takes every right the entry gives */
+		fault_type = e->protection | (fault_type & VM_PROT_COPY);
+	*prot = e->protection;
+	if (e->object == NULL) {
+		/* Untouched anonymous memory: its object is born now, private. */
+		if ((e->object = vm_object_allocate(atop(e->end - e->start))) == NULL)
+			return KERN_RESOURCE_SHORTAGE;
+		e->offset = 0;
+		e->eflags &= (uint16_t)~MAP_ENTRY_NEEDS_COPY;
+	}
+	if (e->eflags & MAP_ENTRY_NEEDS_COPY) {
+		if (fault_type & (VM_PROT_WRITE | VM_PROT_COPY)) {
+			/* The first write makes the private copy's object. */
+			if (vm_object_shadow(&e->object, &e->offset, atop(e->end - e->start)) !=
+			    KERN_SUCCESS)
+				return KERN_RESOURCE_SHORTAGE;
+			e->eflags &= (uint16_t)~MAP_ENTRY_NEEDS_COPY;
+			map->timestamp++;
+		} else {
+			/* A read maps the shared page read-only. */
+			*prot &= (vm_prot_t)~VM_PROT_WRITE;
+		}
+	}
+	*entryp = e;
+	*object = e->object;
+	*pindex = e->offset + atop(vaddr - e->start);
+	return KERN_SUCCESS;
+}
+
+/* Checks a subtree's order and balance; returns its height. */
+static int validate_subtree(vm_map_entry_t e, vm_offset_t lo, vm_offset_t hi, int *count)
+{
+	int l, r;
+
+	if (e == NULL)
+		return 0;
+	VM_ASSERT(e->start >= lo && e->end <= hi && e->start < e->end);
+	l = validate_subtree(e->left, lo, e->start, count);
+	r = validate_subtree(e->right, e->end, hi, count);
+	VM_ASSERT(l - r <= 1 && r - l <= 1);
+	VM_ASSERT(e->height == 1 + (l > r ? l : r));
+	(*count)++;
+	return e->height;
+}
+
+void vm_map_validate(vm_map_t map)
+{
+	vm_map_entry_t e, prev = NULL;
+	int in_tree = 0, in_list = 0;
+
+	validate_subtree(map->root, map->min_offset, map->max_offset, &in_tree);
+	for (e = map->first; e != NULL; prev = e, e = e->next) {
+		VM_ASSERT(e->prev == prev);
+		VM_ASSERT(prev == NULL || prev->end <= e->start);
+		VM_ASSERT(vm_map_lookup_entry(map, e->start) == e);
+		if (e->object != NULL) {
+			VM_ASSERT(e->object->ref_count > 0);
+			VM_ASSERT(e->offset + atop(e->end - e->start) <= e->object->size);
+		}
+		in_list++;
+	}
+	VM_ASSERT(map->last == prev);
+	VM_ASSERT(in_tree == map->nentries && in_list == map->nentries);
+	pmap_validate(map->pmap);
+}

@@ -1,0 +1,104 @@
+/*
+ * Address maps: a process's address space as a set of entries, each mapping
+ * [start, end) to an object from `offset`, with protections, inheritance
+ * and copy-on-write state. Entries are kept twice: in an AVL tree keyed by
+ * start, so that a fault finds its entry in O(log n) however many there are,
+ * and on a list in address order, for walks over ranges.
+ */
+#ifndef VM_VM_MAP_H
+#define VM_VM_MAP_H
+
+#include "vm.h"
+#include "vm_object.h"
+#include "pmap.h"
+
+/* eflags */
+#define MAP_ENTRY_COW         0x01	/* private: writes go to a copy */
+#define MAP_ENTRY_NEEDS_COPY  0x02	/* ... and the copy's object is not made yet */
+#define MAP_ENTRY_USER_WIRED  0x04	/* mlock()ed */
+
+/* inheritance at fork, as FreeBSD's minherit() */
+#define VM_INHERIT_SHARE 0
+#define VM_INHERIT_COPY  1
+#define VM_INHERIT_NONE  2
+
+/* behavior, as madvise() sets it */
+#define MAP_BEHAV_NORMAL     0
+#define MAP_BEHAV_RANDOM     1
+#define MAP_BEHAV_SEQUENTIAL 2
+
+typedef struct vm_map_entry {
+	struct vm_map_entry *left, *right;	/* AVL children */
+	struct vm_map_entry *prev, *next;	/* address order */
+	int height;				/* AVL height of this subtree */
+	vm_offset_t start, end;
+	vm_object_t object;			/* NULL: anonymous, not yet touched */
+	vm_pindex_t offset;			/* object page index at start */
+	vm_prot_t protection, max_protection;
+	uint8_t inheritance;
+	uint8_t behavior;
+	uint16_t eflags;
+	uint16_t wired_count;
+	uint8_t read_ahead;			/* pages of the last read-ahead */
+	vm_offset_t next_read;			/* where a sequential reader faults next */
+} *vm_map_entry_t;
+
+typedef struct vm_map {
+	vm_map_entry_t root;			/* AVL tree */
+	vm_map_entry_t first, last;		/* address order */
+	vm_map_entry_t hint;			/* the last entry a lookup found */
+	int nentries;
+	vm_offset_t min_offset, max_offset;
+	pmap_t pmap;
+	uint32_t timestamp;			/* changes with every change of the map */
+} *vm_map_t;
+
+void vm_map_startup(void);
+
+/* A new, empty map of [min, max) with its own pmap; NULL when out of memory. */
+vm_map_t vm_map_create(vm_offset_t min, vm_offset_t max);
+/* Removes every entry, then the pmap and the map. */
+void vm_map_destroy(vm_map_t map);
+
+/* The entry containing addr, or NULL. O(log n); the hint makes repeats O(1). */
+vm_map_entry_t vm_map_lookup_entry(vm_map_t map, vm_offset_t addr);
+
+/*
+ * Maps [start, end) to object from offset (object may be NULL: anonymous
+ * memory, created at first touch). The range must be free. The caller's
+ * reference on object passes to the map. cow is 0 or MAP_ENTRY_COW |
+ * MAP_ENTRY_NEEDS_COPY. Returns KERN_SUCCESS, KERN_NO_SPACE (range in use or
+ * outside the map), KERN_INVALID_ARGUMENT, or KERN_RESOURCE_SHORTAGE.
+ */
+int vm_map_insert(vm_map_t map, vm_object_t object, vm_pindex_t offset,
+		  vm_offset_t start, vm_offset_t end, vm_prot_t prot, vm_prot_t max,
+		  int cow);
+
+/* Finds `length` free bytes at or above *addr (first fit); KERN_NO_SPACE if none. */
+int vm_map_find_space(vm_map_t map, vm_offset_t length, vm_offset_t *addr);
+
+/* Unmaps [start, end), clipping entries at its edges. */
+int vm_map_delete(vm_map_t map, vm_offset_t start, vm_offset_t end);
+
+/* Sets the protection of [start, end); fails if it exceeds an entry's max. */
+int vm_map_protect(vm_map_t map, vm_offset_t start, vm_offset_t end, vm_prot_t prot);
+
+/* Is every page of [start, end) mapped by some entry? */
+bool vm_map_range_mapped(vm_map_t map, vm_offset_t start, vm_offset_t end);
+
+/*
+ * For a fault at vaddr of type fault_type: finds the entry, checks the
+ * access, makes the shadow object a needs-copy entry wants for a write (as
+ * vm_map_lookup does) and the object of an untouched anonymous entry.
+ * Returns KERN_SUCCESS with the entry, object, page index in it and the
+ * protection to map with; or KERN_INVALID_ADDRESS, KERN_PROTECTION_FAILURE,
+ * KERN_RESOURCE_SHORTAGE.
+ */
+int vm_map_lookup(vm_map_t map, vm_offset_t vaddr, vm_prot_t fault_type,
+		  vm_map_entry_t *entry, vm_object_t *object, vm_pindex_t *pindex,
+		  vm_prot_t *prot, bool *wired);
+
+/* Checks the tree, the list and the entries against each other. */
+void vm_map_validate(vm_map_t map);
+
+#endif

@@ -1,0 +1,184 @@
+#include "vm_object.h"
+#include "vm_zone.h"
+
+static struct vm_zone object_zone;
+static uint32_t next_object_id;
+
+void vm_object_startup(void)
+{
+	vm_zone_init(&object_zone, "vm object", sizeof(struct vm_object));
+	next_object_id = 1;
+}
+
+vm_object_t vm_object_allocate_pager(const struct vm_pager_ops *pager, void *handle,
+				     vm_pindex_t size)
+{
+	vm_object_t object = vm_zone_alloc(&object_zone);
+
+	if (object == NULL)
+		return NULL;
+	object->id = next_object_id++;
+	object->flags = OBJ_ONEMAPPING;
+	object->pager = pager;
+	object->handle = handle;
+	object->size = size;
+	object->ref_count = 1;
+	vm_radix_init(&object->pages);
+	vm_cnt.v_objects++;
+	return object;
+}
+
+vm_object_t vm_object_allocate(vm_pindex_t size)
+{
+	return vm_object_allocate_pager(NULL, NULL, size);
+}
+
+void vm_object_reference(vm_object_t object)
+{
+	VM_ASSERT(object->ref_count > 0);
+	object->ref_count++;
+}
+
+static void shadow_link(vm_object_t shadow, vm_object_t backing)
+{
+	shadow->shadow_prev = NULL;
+	shadow->shadow_next = backing->shadows;
+	if (backing->shadows != NULL)
+		backing->shadows->shadow_prev = shadow;
+	backing->shadows = shadow;
+	backing->shadow_count++;
+}
+
+static void shadow_unlink(vm_object_t shadow, vm_object_t backing)
+{
+	if (shadow->shadow_prev != NULL)
+		shadow->shadow_prev->shadow_next = shadow->shadow_next;
+	else
+		backing->shadows = shadow->shadow_next;
+	if (shadow->shadow_next != NULL)
+		shadow->shadow_next->shadow_prev = shadow->shadow_prev;
+	backing->shadow_count--;
+}
+
+/* Frees a dead object's pages and the object. Its backing reference is the caller's. */
+static void vm_object_terminate(vm_object_t object)
+{
+	object->flags |= OBJ_DEAD;
+	vm_object_page_remove_range(object, 0, UINT64_MAX);
+	if (object->backing_object != NULL)
+		shadow_unlink(object, object->backing_object);
+	if (object->pager != NULL && object->pager->dealloc != NULL)
+		object->pager->dealloc(object);
+	VM_ASSERT(object->shadow_count == 0 && object->resident_page_count == 0);
+	vm_cnt.v_objects--;
+	vm_zone_free(&object_zone, object);
+}
+
+/* Iterative, not recursive: a chain may be long. */
+void vm_object_deallocate(vm_object_t object)
+{
+	while (object != NULL) {
+		vm_object_t backing = object->backing_object;
+
+		VM_ASSERT(object->ref_count > 0);
+		if (--object->ref_count > 0)
+			return;
+		vm_object_terminate(object);
+		object = backing;	/* the dead object's reference on it */
+	}
+}
+
+int vm_object_shadow(vm_object_t *object, vm_pindex_t *offset, vm_pindex_t length)
+{
+	vm_object_t source = *object, result = vm_object_allocate(length);
+
+	if (result == NULL)
+		return KERN_RESOURCE_SHORTAGE;
+	result->backing_object = source;
+	result->backing_offset = *offset;
+	shadow_link(result, source);
+	/* source keeps the reference the caller had: result holds it now. */
+	*object = result;
+	*offset = 0;
+	return KERN_SUCCESS;
+}
+
+int vm_object_page_insert(vm_object_t object, vm_page_t m, vm_pindex_t pindex)
+{
+	if (vm_radix_insert(&object->pages, pindex, m) != 0)
+		return -1;
+	m->object = object;
+	m->pindex = pindex;
+	object->resident_page_count++;
+	return 0;
+}
+
+void vm_object_page_remove(vm_page_t m)
+{
+	vm_object_t object = m->object;
+	vm_page_t removed = vm_radix_remove(&object->pages, m->pindex);
+
+	VM_ASSERT(removed == m);
+	object->resident_page_count--;
+	m->object = NULL;
+}
+
+int vm_object_page_rename(vm_page_t m, vm_object_t object, vm_pindex_t pindex)
+{
+	vm_object_t old = m->object;
+	vm_pindex_t old_pindex = m->pindex;
+
+	vm_object_page_remove(m);
+	if (vm_object_page_insert(object, m, pindex) != 0) {
+		/* The slot m just left is free: putting it back cannot fail. */
+		VM_ASSERT(vm_object_page_insert(old, m, old_pindex) == 0);
+		return -1;
+	}
+	return 0;
+}
+
+void vm_object_page_remove_range(vm_object_t object, vm_pindex_t start, vm_pindex_t end)
+{
+	vm_pindex_t pindex;
+	vm_page_t m;
+
+	while ((m = vm_radix_lookup_ge(&object->pages, start, &pindex)) != NULL &&
+	       pindex < end) {
+		VM_ASSERT(m->wire_count == 0 && !m->busy);
+		vm_page_free(m);
+		start = pindex + 1;
+	}
+}
+
+int vm_object_chain_depth(vm_object_t object)
+{
+	int depth = 0;
+
+	for (; object != NULL; object = object->backing_object)
+		depth++;
+	return depth;
+}
+
+void vm_object_validate(vm_object_t object)
+{
+	vm_pindex_t pindex = 0, found;
+	uint64_t resident = 0;
+	vm_object_t shadow;
+	int shadows = 0;
+	vm_page_t m;
+
+	VM_ASSERT(object->ref_count > 0 && !(object->flags & OBJ_DEAD));
+	while ((m = vm_radix_lookup_ge(&object->pages, pindex, &found)) != NULL) {
+		VM_ASSERT(m->object == object && m->pindex == found);
+		resident++;
+		pindex = found + 1;
+	}
+	VM_ASSERT(resident == object->resident_page_count);
+	for (shadow = object->shadows; shadow != NULL; shadow = shadow->shadow_next) {
+		VM_ASSERT(shadow->backing_object == object);
+		shadows++;
+	}
+	VM_ASSERT(shadows == object->shadow_count);
+	/* Each shadow holds a reference on its backing object. */
+	VM_ASSERT(object->ref_count >= object->shadow_count);
+}

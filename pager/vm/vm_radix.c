@@ -1,0 +1,211 @@
+#include "vm_radix.h"
+#include "vm_zone.h"
+
+#define RADIX_BITS  6
+#define RADIX_SLOTS (1 << RADIX_BITS)
+#define RADIX_MASK  (RADIX_SLOTS - 1)
+#define MAX_HEIGHT  ((64 + RADIX_BITS - 1) / RADIX_BITS)
+
+struct radix_node {
+	void *slot[RADIX_SLOTS];	/* children, or values at the bottom level */
+	uint32_t count;			/* non-NULL slots */
+};
+
+static struct vm_zone node_zone;
+
+void vm_radix_startup(void)
+{
+	vm_zone_init(&node_zone, "radix node", sizeof(struct radix_node));
+}
+
+uint64_t vm_radix_nodes_in_use(void)
+{
+	return node_zone.nused;
+}
+
+/* Slot of key in a node `level` levels above the values (bottom level is 1). */
+static unsigned slot_of(uint64_t key, int level)
+{
+	int shift = (level - 1) * RADIX_BITS;
+
+	return shift >= 64 ? 0 : (unsigned)(key >> shift) & RADIX_MASK;
+}
+
+static bool key_fits(const struct vm_radix *rt, uint64_t key)
+{
+	int bits = rt->height * RADIX_BITS;
+
+	return bits >= 64 || (key >> bits) == 0;
+}
+
+/* Levels a tree needs for key. */
+static int height_for(uint64_t key)
+{
+	int height = 1;
+
+	while (height * RADIX_BITS < 64 && (key >> (height * RADIX_BITS)) != 0)
+		height++;
+	return height;
+}
+
+/*
+ * Nodes an insert of key must allocate, once the tree is `height` tall: new
+ * levels on top, plus every level below the first missing node on key's path.
+ */
+static int nodes_needed(const struct vm_radix *rt, uint64_t key, int height)
+{
+	const struct radix_node *node = rt->root;
+	int level, new_tops = height - rt->height;
+
+	if (node == NULL)
+		return height;
+	/* A new top level holds the old tree in slot 0 and nothing else. */
+	for (level = height; level > rt->height; level--)
+		if (slot_of(key, level) != 0)
+			return new_tops + level - 1;
+	for (level = rt->height; level > 1; level--) {
+		node = node->slot[slot_of(key, level)];
+		if (node == NULL)
+			return new_tops + level - 1;
+	}
+	return new_tops;
+}
+
+/*
+ * Nodes are allocated before the tree is touched, so a failed insert leaves
+ * it exactly as it was.
+ */
+int vm_radix_insert(struct vm_radix *rt, uint64_t key, void *value)
+{
+	struct radix_node *spare[MAX_HEIGHT + 1], *node;
+	int height = rt->height > height_for(key) ? rt->height : height_for(key);
+	int level, i, nspare = nodes_needed(rt, key, height);
+
+	VM_ASSERT(value != NULL);
+	for (i = 0; i < nspare; i++) {
+		if ((spare[i] = vm_zone_alloc(&node_zone)) == NULL) {
+			while (i-- > 0)
+				vm_zone_free(&node_zone, spare[i]);
+			return -1;
+		}
+	}
+	if (rt->root == NULL) {
+		rt->root = spare[--nspare];
+		rt->height = height;
+	}
+	while (rt->height < height) {
+		node = spare[--nspare];
+		node->slot[0] = rt->root;
+		node->count = 1;
+		rt->root = node;
+		rt->height++;
+	}
+	node = rt->root;
+	for (level = rt->height; level > 1; level--) {
+		void **slot = &node->slot[slot_of(key, level)];
+
+		if (*slot == NULL) {
+			*slot = spare[--nspare];
+			node->count++;
+		}
+		node = *slot;
+	}
+	VM_ASSERT(nspare == 0 && node->slot[slot_of(key, 1)] == NULL);
+	node->slot[slot_of(key, 1)] = value;
+	node->count++;
+	return 0;
+}
+
+void *vm_radix_lookup(const struct vm_radix *rt, uint64_t key)
+{
+	const struct radix_node *node = rt->root;
+	int level;
+
+	if (node == NULL || !key_fits(rt, key))
+		return NULL;
+	for (level = rt->height; level > 1; level--) {
+		node = node->slot[slot_of(key, level)];
+		if (node == NULL)
+			return NULL;
+	}
+	return node->slot[slot_of(key, 1)];
+}
+
+/* The first value with key >= key under node, which covers keys from base. */
+static void *find_ge(const struct radix_node *node, int level, uint64_t base,
+		     uint64_t key, uint64_t *found)
+{
+	int shift = (level - 1) * RADIX_BITS;
+	unsigned i = key > base ? slot_of(key, level) : 0;
+
+	for (; i < RADIX_SLOTS; i++) {
+		uint64_t child_base = base + (shift >= 64 ? 0 : (uint64_t)i << shift);
+		void *v;
+
+		if (node->slot[i] == NULL)
+			continue;
+		if (level == 1) {
+			*found = child_base;
+			return node->slot[i];
+		}
+		v = find_ge(node->slot[i], level - 1, child_base,
+			    key > child_base ? key : child_base, found);
+		if (v != NULL)
+			return v;
+	}
+	return NULL;
+}
+
+void *vm_radix_lookup_ge(const struct vm_radix *rt, uint64_t key, uint64_t *found)
+{
+	if (rt->root == NULL || !key_fits(rt, key))
+		return NULL;
+	return find_ge(rt->root, rt->height, 0, key, found);
+}
+
+/* Drops top levels that hold only their slot 0. */
+static void shrink(struct vm_radix *rt)
+{
+	struct radix_node *top;
+
+	while ((top = rt->root) != NULL && rt->height > 1 && top->count == 1 &&
+	       top->slot[0] != NULL) {
+		rt->root = top->slot[0];
+		rt->height--;
+		vm_zone_free(&node_zone, top);
+	}
+}
+
+void *vm_radix_remove(struct vm_radix *rt, uint64_t key)
+{
+	struct radix_node *path[MAX_HEIGHT + 1], *node = rt->root;
+	void *value;
+	int level;
+
+	if (node == NULL || !key_fits(rt, key))
+		return NULL;
+	for (level = rt->height; level > 1; level--) {
+		path[level] = node;
+		node = node->slot[slot_of(key, level)];
+		if (node == NULL)
+			return NULL;
+	}
+	path[1] = node;
+	value = node->slot[slot_of(key, 1)];
+	if (value == NULL)
+		return NULL;
+	/* Clear the slot, then free each node the clearing empties, bottom-up. */
+	for (level = 1; level <= rt->height; level++) {
+		node = path[level];
+		node->slot[slot_of(key, level)] = NULL;
+		if (--node->count > 0)
+			break;
+		vm_zone_free(&node_zone, node);
+		if (level == rt->height) {
+			rt->root = NULL;
+			rt->height = 0;
+		}
+	}
+	shrink(rt);
+	return value;
+}

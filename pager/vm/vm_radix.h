@@ -1,0 +1,44 @@
+/*
+ * A radix tree from 64-bit keys to pointers: resident pages by index in an
+ * object (as FreeBSD's vm_radix), and mappings by page number in a pmap.
+ *
+ * Each node has 64 slots, one per 6 bits of key; the tree is as tall as its
+ * largest key needs, so a lookup costs O(log64 key) - two levels for an object
+ * of 16 MiB, five for all of Sv39's user space - however many keys it holds.
+ */
+#ifndef VM_VM_RADIX_H
+#define VM_VM_RADIX_H
+
+#include "vm.h"
+
+struct vm_radix {
+	void *root;		/* a node, or NULL when empty */
+	int height;		/* levels of nodes; keys < 64^height fit */
+};
+
+void vm_radix_startup(void);
+
+static inline void vm_radix_init(struct vm_radix *rt)
+{
+	rt->root = NULL;
+	rt->height = 0;
+}
+
+static inline bool vm_radix_is_empty(const struct vm_radix *rt)
+{
+	return rt->root == NULL;
+}
+
+/* Stores value (not NULL) at key, which must be free. Returns 0, or -1 when out of memory. */
+int vm_radix_insert(struct vm_radix *rt, uint64_t key, void *value);
+/* The value at key, or NULL. */
+void *vm_radix_lookup(const struct vm_radix *rt, uint64_t key);
+/* The value with the smallest key >= key (its key in *found), or NULL. */
+void *vm_radix_lookup_ge(const struct vm_radix *rt, uint64_t key, uint64_t *found);
+/* Removes and returns the value at key (NULL if none); frees emptied nodes. */
+void *vm_radix_remove(struct vm_radix *rt, uint64_t key);
+
+/* Nodes in use, for leak checks. */
+uint64_t vm_radix_nodes_in_use(void);
+
+#endif

@@ -1,0 +1,97 @@
+#include "vm_zone.h"
+#include "pmap.h"
+#include "vm_page.h"
+
+struct vm_slab {
+	vm_page_t page;
+	struct vm_slab *next, *prev;	/* on the zone's partial list */
+	void *free_items;		/* linked through their first word */
+	unsigned nfree;
+};
+
+#define SLAB_HEADER ((sizeof(struct vm_slab) + 7) & ~(size_t)7)
+
+void vm_zone_init(struct vm_zone *z, const char *name, size_t size)
+{
+	memset(z, 0, sizeof(*z));
+	z->name = name;
+	z->size = (size + 7) & ~(size_t)7;
+	z->per_slab = (unsigned)((PAGE_SIZE - SLAB_HEADER) / z->size);
+	VM_ASSERT(z->per_slab > 0);
+}
+
+static void partial_insert(struct vm_zone *z, struct vm_slab *slab)
+{
+	slab->prev = NULL;
+	slab->next = z->partial;
+	if (z->partial != NULL)
+		z->partial->prev = slab;
+	z->partial = slab;
+}
+
+static void partial_remove(struct vm_zone *z, struct vm_slab *slab)
+{
+	if (slab->prev != NULL)
+		slab->prev->next = slab->next;
+	else
+		z->partial = slab->next;
+	if (slab->next != NULL)
+		slab->next->prev = slab->prev;
+}
+
+/* A new slab on the partial list, or NULL when the VM has no page. */
+static struct vm_slab *slab_create(struct vm_zone *z)
+{
+	vm_page_t m = vm_page_alloc(NULL, 0, 0);
+	struct vm_slab *slab;
+	char *item;
+	unsigned i;
+
+	if (m == NULL)
+		return NULL;
+	slab = pmap_page_address(m);
+	slab->page = m;
+	slab->free_items = NULL;
+	slab->nfree = z->per_slab;
+	item = (char *)slab + SLAB_HEADER;
+	for (i = 0; i < z->per_slab; i++, item += z->size) {
+		*(void **)item = slab->free_items;
+		slab->free_items = item;
+	}
+	partial_insert(z, slab);
+	z->npages++;
+	return slab;
+}
+
+void *vm_zone_alloc(struct vm_zone *z)
+{
+	struct vm_slab *slab = z->partial;
+	void *item;
+
+	if (slab == NULL && (slab = slab_create(z)) == NULL)
+		return NULL;
+	item = slab->free_items;
+	slab->free_items = *(void **)item;
+	if (--slab->nfree == 0)
+		partial_remove(z, slab);
+	z->nused++;
+	memset(item, 0, z->size);
+	return item;
+}
+
+void vm_zone_free(struct vm_zone *z, void *item)
+{
+	struct vm_slab *slab = (void *)trunc_page((uintptr_t)item);
+
+	*(void **)item = slab->free_items;
+	slab->free_items = item;
+	z->nused--;
+	if (slab->nfree++ == 0)
+		partial_insert(z, slab);
+	if (slab->nfree == z->per_slab) {
+		partial_remove(z, slab);
+		z->npages--;
+		vm_page_unwire(slab->page);
+		vm_page_free(slab->page);
+	}
+}

@@ -1,0 +1,78 @@
+/*
+ * The VM server: the root task. It owns every frame of the pool, every
+ * process's map, and answers page faults and the calls of lib/ (vm_proto.h).
+ */
+#ifndef PAGER_VMSERVER_H
+#define PAGER_VMSERVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "kern.h"
+#include "vm_fault.h"
+#include "vm_map.h"
+
+/* The user address space of a process. */
+#define USER_MIN        0x10000UL
+#define USER_STACK_TOP  0x80000000UL
+#define USER_STACK_SIZE (8UL << 20)
+#define USER_MMAP_BASE  0x100000000UL
+
+#define NPROCS 64
+
+enum proc_state { PROC_FREE, PROC_ALIVE, PROC_ZOMBIE };
+
+struct proc {
+	enum proc_state state;
+	int pid, ppid;
+	char name[32];
+	vm_map_t map;
+	uint64_t space;			/* the kernel's id of its address space */
+	uint64_t thread;		/* its (only) thread */
+	vm_offset_t brk_start, brk;	/* the heap: [brk_start, brk) */
+	int status;			/* wait status, once a zombie */
+	uint64_t waiting_thread;	/* in waitpid: reply owed to this thread */
+	int waiting_for;		/* ... for this pid, or -1 for any child */
+	uint64_t minflt, majflt;	/* faults served without / with a pager */
+};
+
+/* Set by the trace=1 boot argument: one line per fault. */
+extern bool fault_trace;
+
+/* The process a message's badge names, or NULL if it is gone. */
+struct proc *proc_from_badge(uint64_t badge);
+uint64_t proc_badge(const struct proc *p);
+struct proc *proc_alloc(void);
+struct proc *proc_find(int pid);
+
+/* Starts program `path` with argv; returns the new process or NULL (errno-style *error). */
+struct proc *proc_spawn(struct proc *parent, const char *path, int argc, char *const argv[],
+			int *error);
+
+/*
+ * Ends a process with a wait status (see <sys/wait.h>): its memory goes, its
+ * parent learns. The machine shuts down when init ends.
+ */
+void proc_exit(struct proc *p, int status);
+
+/* Ends a process with a signal, as the default action would. */
+void proc_kill(struct proc *p, int signo, int code, uint64_t addr, uint64_t pc);
+
+/*
+ * waitpid: 0 and *reply filled when a child can be reaped now; -errno on
+ * error; 1 when the caller must wait (the reply comes later).
+ */
+int proc_wait(struct proc *p, uint64_t thread, int pid, int options, struct ipc_msg *reply);
+
+/* The server's own requests (VM_*): fill m with the reply, or m->peer = 0. */
+void vm_request(struct proc *p, struct ipc_msg *m);
+
+/* Page faults and exceptions of user threads. */
+void vm_page_fault(struct proc *p, struct ipc_msg *m);
+void vm_exception(struct proc *p, struct ipc_msg *m);
+
+/* "SEGV_MAPERR" and so on. */
+const char *signal_code_name(int signo, int code);
+
+void vm_server_panic(const char *what, long value) __attribute__((noreturn));
+
+#endif
