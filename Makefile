@@ -16,7 +16,7 @@ OPT      := -O2 -g
 Q        ?= @
 
 KERNEL_CFLAGS := $(ARCHFLAGS) $(OPT) $(WARN) -ffreestanding -fno-builtin -nostdlib \
-	-fno-pic -fno-omit-frame-pointer -Iarch/riscv -Ikernel -Ikernel/include
+	-fno-pic -Iarch/riscv -Ikernel -Ikernel/include
 
 # User programs: picolibc, soft-float, our own crt0 and link script.
 USER_INC    := -Ilib/include -Ikernel/include
@@ -24,7 +24,10 @@ USER_CFLAGS := $(ARCHFLAGS) $(OPT) --specs=picolibc.specs $(USER_INC) -ffunction
 # Linking names the plain ISA so that gcc picks picolibc's rv64imac/lp64 multilib.
 USER_LDFLAGS := -march=rv64imac -mabi=lp64 -mcmodel=medany --specs=picolibc.specs \
 	-nostartfiles -T lib/user.ld -Wl,--gc-sections -Wl,--no-warn-rwx-segments
-USER_LIBS := -Wl,--start-group $(B)/libuser.a -lc -lgcc -Wl,--end-group
+# All of lib/ goes in (so that its sbrk, _exit, stdout win over picolibc's);
+# --gc-sections then drops what the program does not use.
+USER_LIBS := -Wl,--whole-archive $(B)/libuser.a -Wl,--no-whole-archive \
+	-Wl,--start-group -lc -lgcc -Wl,--end-group
 
 KERNEL_SRC := $(wildcard arch/riscv/*.S arch/riscv/*.c kernel/*.c)
 KERNEL_OBJ := $(patsubst %,$(B)/%.o,$(basename $(KERNEL_SRC)))
@@ -38,6 +41,7 @@ PAGER_OBJ  := $(patsubst %,$(B)/%.o,$(basename $(PAGER_SRC)))
 PROGRAMS   := init demo
 SYSTESTS   := $(basename $(notdir $(wildcard tests/sys/*.c)))
 KTESTS     := $(basename $(notdir $(wildcard tests/kernel/*.c)))
+BENCHES    := $(basename $(notdir $(wildcard tests/bench/*.c)))
 HEADERS    := $(wildcard arch/riscv/*.h kernel/*.h kernel/include/uapi/*.h lib/include/*.h \
 	lib/include/*/*.h pager/*.h pager/vm/*.h)
 
@@ -104,15 +108,19 @@ $(B)/bin/%: $(B)/libuser.a lib/user.ld
 	@echo "  LD      $@"
 	$(Q)$(CC) $(USER_LDFLAGS) $(filter %.o,$^) $(USER_LIBS) -o $@
 
+# The VM server lives at 16 MiB: its addresses never overlap a program's,
+# so gdb and tools/profile can tell them apart.
 $(B)/bin/vmserver: $(PAGER_OBJ)
+$(B)/bin/vmserver: USER_LDFLAGS += -Wl,--defsym=__text_base=0x1000000
 $(B)/bin/init: $(B)/servers/init/init.o
 $(B)/bin/demo: $(B)/servers/demo/demo.o
 $(foreach t,$(SYSTESTS),$(eval $(B)/bin/test_$(t): $(B)/tests/sys/$(t).o))
 $(foreach t,$(KTESTS),$(eval $(B)/bin/ktest_$(t): $(B)/tests/kernel/$(t).o))
+$(foreach t,$(BENCHES),$(eval $(B)/bin/bench_$(t): $(B)/tests/bench/$(t).o))
 
 # The boot image: a ustar archive, the VM server first.
 $(B)/boot.tar: $(B)/bin/vmserver $(addprefix $(B)/bin/,$(PROGRAMS)) \
-		$(addprefix $(B)/bin/test_,$(SYSTESTS))
+		$(addprefix $(B)/bin/test_,$(SYSTESTS)) $(addprefix $(B)/bin/bench_,$(BENCHES))
 	@echo "  TAR     $@"
 	$(Q)tools/mkinitrd $@ $^
 

@@ -69,18 +69,17 @@ static int map_record(struct thread *pager, struct space *target, uint64_t va_pe
 			 va_perm & PERM_MASK);
 }
 
-int check_and_map(struct thread *pager, struct space *target, uint64_t va_perm,
-		  uint64_t pa, uint64_t count)
+/* The records after the first, from the pager's IPC buffer: out of line. */
+static __attribute__((noinline)) int map_from_buffer(struct thread *pager,
+						     struct space *target, uint64_t count)
 {
 	struct map_record batch[32];
 	uint64_t done, i, n;
 	int error;
 
-	if ((error = map_record(pager, target, va_perm, pa)) != 0)
-		return error;
 	if (count > IPC_BUFFER_SIZE / sizeof(struct map_record))
 		return -E_INVAL;
-	if (count > 0 && pager->ipc_buffer == 0)
+	if (pager->ipc_buffer == 0)
 		return -E_FAULT;
 	for (done = 0; done < count; done += n) {
 		n = count - done < ARRAY_SIZE(batch) ? count - done : ARRAY_SIZE(batch);
@@ -93,4 +92,14 @@ int check_and_map(struct thread *pager, struct space *target, uint64_t va_perm,
 			return error;
 	}
 	return 0;
+}
+
+int check_and_map(struct thread *pager, struct space *target, uint64_t va_perm,
+		  uint64_t pa, uint64_t count)
+{
+	int error = map_record(pager, target, va_perm, pa);
+
+	if (error != 0 || count == 0)
+		return error;
+	return map_from_buffer(pager, target, count);
 }

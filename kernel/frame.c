@@ -55,11 +55,11 @@ void frame_pool_set_owner(struct space *owner)
 
 bool frame_owned_by(paddr_t pa, const struct space *s)
 {
-	uint64_t bit;
+	uint64_t offset = pa - ram_start;	/* below ram_start wraps: too big */
+	uint64_t bit = offset >> PAGE_SHIFT;
 
-	if (s != pool_owner || pa < ram_start || pa >= ram_end || (pa & (PAGE_SIZE - 1)) != 0)
+	if (s != pool_owner || offset >= ram_end - ram_start || (pa & (PAGE_SIZE - 1)) != 0)
 		return false;
-	bit = (pa - ram_start) >> PAGE_SHIFT;
 	return (pool_bitmap[bit / 64] >> (bit % 64)) & 1;
 }
 

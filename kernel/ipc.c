@@ -126,17 +126,17 @@ void endpoint_dequeue(struct endpoint *ep, struct thread *t)
 }
 
 /*
- * Copies the tag's buffer from one thread's IPC buffer to another's. If the
+ * Copies the tag's buffer from one thread's IPC buffer to another's (out of
+ * line: the registers-only message, the common case, needs no stack frame). If the
  * receiver's buffer is not mapped writable, it gets the tag with length 0
  * and TAG_TRUNCATED: the message itself always arrives.
  */
-static uint64_t transfer_buffer(struct thread *from, struct thread *to, uint64_t tag)
+static __attribute__((noinline)) uint64_t transfer_buffer(struct thread *from,
+							  struct thread *to, uint64_t tag)
 {
 	static char bounce[IPC_BUFFER_SIZE];
 	uint64_t len = TAG_BUFLEN(tag);
 
-	if (len == 0)
-		return tag;
 	if (from->ipc_buffer == 0 || to->ipc_buffer == 0 ||
 	    space_copy_in(from->space, bounce, from->ipc_buffer, len) != 0 ||
 	    space_copy_out(to->space, to->ipc_buffer, bounce, len) != 0)
@@ -150,7 +150,7 @@ static void deliver(struct thread *to, struct thread *from, const struct message
 {
 	uint64_t *x = to->ctx.x;
 
-	x[REG_A0] = transfer_buffer(from, to, m->tag);
+	x[REG_A0] = TAG_BUFLEN(m->tag) == 0 ? m->tag : transfer_buffer(from, to, m->tag);
 	x[REG_A1] = from->id;
 	x[REG_A2] = m->w[0];
 	x[REG_A3] = m->w[1];

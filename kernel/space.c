@@ -30,10 +30,6 @@ void space_init(pte_t *root)
 		kprintf("space: %lu ASIDs; address space switches flush the TLB\n", asid_mask + 1);
 }
 
-static uint64_t space_asid(const struct space *s)
-{
-	return asid_mask >= NSPACES ? (uint64_t)(s - spaces) + 1 : 0;
-}
 
 struct space *space_create(struct space *manager)
 {
@@ -54,7 +50,8 @@ struct space *space_create(struct space *manager)
 		/* The kernel half is shared: the same global entries in every root. */
 		memcpy(root + PTES_PER_TABLE / 2, kernel_root + PTES_PER_TABLE / 2,
 		       PAGE_SIZE / 2);
-		s->satp = SATP_MODE_SV39 | space_asid(s) << SATP_ASID_SHIFT |
+		s->asid = asid_mask >= NSPACES ? (uint64_t)(s - spaces) + 1 : 0;
+		s->satp = SATP_MODE_SV39 | s->asid << SATP_ASID_SHIFT |
 			  virt_to_phys(root) >> PAGE_SHIFT;
 		s->manager = manager != NULL ? manager : s;
 		return s;
@@ -85,7 +82,7 @@ void space_destroy(struct space *s)
 	sv39_free_user_tables(s->root, frame_free_kernel);
 	frame_free_kernel(s->root);
 	/* Its ASID will name another space: forget its translations. */
-	sfence_vma_asid(space_asid(s));
+	sfence_vma_asid(s->asid);
 	s->in_use = false;
 }
 
@@ -94,16 +91,16 @@ void space_activate(struct space *s)
 	if (s == active_space)
 		return;
 	csr_write(satp, s->satp);
-	if (space_asid(s) == 0)
-		sfence_vma_all();
+	if (s->asid == 0)
+		sfence_vma_all();	/* no ASIDs: nothing cached may survive */
 	active_space = s;
 }
 
 /* Forgets any cached translation of va in s after its entry changed. */
 static void flush_page(struct space *s, vaddr_t va)
 {
-	if (space_asid(s) != 0)
-		sfence_vma_page(va, space_asid(s));
+	if (s->asid != 0)
+		sfence_vma_page(va, s->asid);
 	else if (s == active_space)
 		sfence_vma_all();
 }
@@ -111,19 +108,20 @@ static void flush_page(struct space *s, vaddr_t va)
 /* Returns the leaf entry of va, or NULL if no level-0 table covers it. */
 static pte_t *leaf_entry(struct space *s, vaddr_t va)
 {
-	pte_t *table = sv39_leaf_table(s->root, va, NULL);
-
-	return table != NULL ? &table[PTE_INDEX(va, 0)] : NULL;
+	return sv39_find_pte(s->root, va);
 }
 
 int space_map(struct space *s, vaddr_t va, paddr_t pa, uint64_t perm)
 {
-	pte_t *table = sv39_leaf_table(s->root, va, frame_alloc_kernel);
-	pte_t *pte, old;
+	pte_t *pte = sv39_find_pte(s->root, va), old;
 
-	if (table == NULL)
-		return -E_NOMEM;
-	pte = &table[PTE_INDEX(va, 0)];
+	if (pte == NULL) {
+		pte_t *table = sv39_leaf_table(s->root, va, frame_alloc_kernel);
+
+		if (table == NULL)
+			return -E_NOMEM;
+		pte = &table[PTE_INDEX(va, 0)];
+	}
 	old = *pte;
 	*pte = pa_to_pte(pa, perm | PTE_U | PTE_V);
 	if (old & PTE_V)

@@ -23,7 +23,8 @@ struct space {
 	uint32_t id;		/* index + 1 | generation << 16; never 0 */
 	bool in_use;
 	pte_t *root;		/* in the direct map */
-	uint64_t satp;
+	uint64_t satp;		/* root, ASID and mode, ready for csrw */
+	uint64_t asid;		/* 0: none (switching to it flushes the TLB) */
 	struct space *manager;	/* may map, unmap, protect; itself for the root */
 	struct cap caps[NSLOTS];
 	int nthreads;

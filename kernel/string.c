@@ -1,4 +1,7 @@
 /* The handful of string routines the kernel uses (GCC may also call them). */
+/* Keep GCC from turning these loops back into calls of themselves. */
+#pragma GCC optimize("no-tree-loop-distribute-patterns")
+
 #include "kernel.h"
 
 void *memset(void *dst, int c, size_t n)

@@ -327,6 +327,14 @@ static struct thread *sys_shutdown(uint64_t status, uint64_t a1, uint64_t a2, ui
 	machine_exit((int)(status & 0xff));
 }
 
+static struct thread *sys_nosys(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+				uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	return syscall_return(-E_NOSYS);
+}
+
+/* Every number below NSYSCALLS has an entry (a test checks it). */
 static syscall_fn *const syscall_table[NSYSCALLS] = {
 	[SYS_THREAD_SELF] = sys_thread_self,
 	[SYS_CALL] = sys_call,
@@ -346,18 +354,17 @@ static syscall_fn *const syscall_table[NSYSCALLS] = {
 	[SYS_CLEAR_AD] = sys_clear_ad,
 	[SYS_CAP_COPY] = sys_cap_copy,
 	[SYS_SHUTDOWN] = sys_shutdown,
+	[SYS_NOSYS] = sys_nosys,
 };
 
-/* Called by trap.S with the caller's a0..a7; returns the thread to run next. */
+/*
+ * Called by trap.S with the caller's a0..a7; returns the thread to run next
+ * (trap.S switches address spaces when that is another thread).
+ */
 struct thread *syscall_dispatch(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 				uint64_t a4, uint64_t a5, uint64_t a6, uint64_t nr)
 {
-	struct thread *next;
-
-	if (nr >= NSYSCALLS || syscall_table[nr] == NULL)
-		return syscall_return(-E_NOSYS);
-	next = syscall_table[nr](a0, a1, a2, a3, a4, a5, a6);
-	if (next != current_thread())
-		space_activate(next->space);
-	return next;
+	if (nr >= NSYSCALLS)
+		nr = SYS_NOSYS;
+	return syscall_table[nr](a0, a1, a2, a3, a4, a5, a6);
 }

@@ -40,13 +40,13 @@ void thread_set_pager(struct thread *t, struct endpoint *pager, uint64_t badge)
 	t->pager_badge = badge;
 }
 
+/* A freed thread keeps its id until reused with the next generation. */
 struct thread *thread_lookup(uint64_t id)
 {
-	uint64_t index = (id & 0xffff) - 1;
+	uint64_t index = (id & 0xffff) - 1;	/* id 0 wraps: out of range */
 
-	if (id == 0 || id > UINT32_MAX || index >= NTHREADS)
-		return NULL;
-	if (threads[index].id != id || threads[index].state == THREAD_FREE)
+	if (index >= NTHREADS || threads[index].id != id ||
+	    threads[index].state == THREAD_FREE)
 		return NULL;
 	return &threads[index];
 }
@@ -92,6 +92,11 @@ void thread_free_all_in(struct space *space)
 	for (t = threads; t < threads + NTHREADS; t++)
 		if (t->state != THREAD_FREE && t->space == space)
 			thread_free(t);
+}
+
+void thread_activate(struct thread *t)
+{
+	space_activate(t->space);
 }
 
 void sched_enqueue(struct thread *t)

@@ -80,6 +80,9 @@ void sched_enqueue(struct thread *t);
  */
 struct thread *schedule(void);
 
+/* Makes t's address space current: the last step before running t. */
+void thread_activate(struct thread *t);
+
 /* Every thread, for the deadlock report. */
 void thread_dump_all(void);
 

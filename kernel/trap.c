@@ -15,7 +15,7 @@ struct thread *trap_dispatch(void)
 		panic("unexpected interrupt %lx", scause & ~SCAUSE_INTERRUPT);
 	else
 		next = fault_forward(self, scause, csr_read(stval));
-	space_activate(next->space);
+	thread_activate(next);
 	return next;
 }
 

@@ -27,17 +27,20 @@ void *hw_frame_address(vm_paddr_t pa)
 	return (void *)(pool_window + (pa - ram_start));
 }
 
+/* Sv39 has no write-only pages: VM_PROT_WRITE brings PERM_R along. */
+static const uint8_t perm_table[8] = {
+	[VM_PROT_READ] = PERM_R,
+	[VM_PROT_WRITE] = PERM_R | PERM_W,
+	[VM_PROT_READ | VM_PROT_WRITE] = PERM_R | PERM_W,
+	[VM_PROT_EXECUTE] = PERM_X,
+	[VM_PROT_READ | VM_PROT_EXECUTE] = PERM_R | PERM_X,
+	[VM_PROT_WRITE | VM_PROT_EXECUTE] = PERM_R | PERM_W | PERM_X,
+	[VM_PROT_ALL] = PERM_R | PERM_W | PERM_X,
+};
+
 static uint64_t perm_of(vm_prot_t prot)
 {
-	uint64_t perm = 0;
-
-	if (prot & (VM_PROT_READ | VM_PROT_WRITE))
-		perm |= PERM_R;
-	if (prot & VM_PROT_WRITE)
-		perm |= PERM_W;
-	if (prot & VM_PROT_EXECUTE)
-		perm |= PERM_X;
-	return perm;
+	return perm_table[prot & VM_PROT_ALL];
 }
 
 /* Records 1.. travel in the IPC buffer; record 0 in registers. */

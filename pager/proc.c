@@ -64,6 +64,17 @@ static void proc_teardown(struct proc *p)
 	p->map = NULL;
 }
 
+/* A child gets its parent's endpoint caps (as it would its open files). */
+static void inherit_caps(const struct proc *parent, struct proc *child)
+{
+	uint64_t slot;
+
+	if (parent == NULL)
+		return;
+	for (slot = VM_SERVER_SLOT + 1; slot < PROC_CAP_SLOTS; slot++)
+		k_cap_copy(child->space, slot, parent->space, slot, 0);	/* empty: skipped */
+}
+
 struct proc *proc_spawn(struct proc *parent, const char *path, int argc, char *const argv[],
 			int *error)
 {
@@ -93,6 +104,7 @@ struct proc *proc_spawn(struct proc *parent, const char *path, int argc, char *c
 	    (*error = -exec_stack(p, argc, argv, &sp)) != 0)
 		goto fail;
 	pmap_batch_flush();
+	inherit_caps(parent, p);
 	if (k_cap_copy(p->space, VM_SERVER_SLOT, SPACE_SELF, ROOT_ENDPOINT_SLOT,
 		       proc_badge(p)) != 0 ||
 	    (tid = k_thread_create(p->space, entry, sp, sp, ROOT_ENDPOINT_SLOT,

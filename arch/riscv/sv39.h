@@ -43,6 +43,25 @@ static inline bool pte_is_leaf(pte_t pte)
 }
 
 /*
+ * The level-0 entry of va, if the tables above it exist (else NULL): the
+ * walk the hardware does, for the common case where nothing is missing.
+ */
+static inline pte_t *sv39_find_pte(pte_t *root, vaddr_t va)
+{
+	pte_t pte = root[PTE_INDEX(va, 2)];
+	pte_t *table;
+
+	if ((pte & (PTE_V | PTE_RWX)) != PTE_V)
+		return NULL;
+	table = phys_to_virt(pte_to_pa(pte));
+	pte = table[PTE_INDEX(va, 1)];
+	if ((pte & (PTE_V | PTE_RWX)) != PTE_V)
+		return NULL;
+	table = phys_to_virt(pte_to_pa(pte));
+	return &table[PTE_INDEX(va, 0)];
+}
+
+/*
  * Returns the level-0 table that holds va's entry, or NULL if a level above is
  * missing and alloc is NULL (or fails). alloc must return a zeroed page from
  * the direct map. Refuses (NULL) to descend through a leaf at level 1 or 2.

@@ -59,6 +59,7 @@ switch_from_syscall:
 	SAVE(s2, 18); SAVE(s3, 19); SAVE(s4, 20); SAVE(s5, 21); SAVE(s6, 22)
 	SAVE(s7, 23); SAVE(s8, 24); SAVE(s9, 25); SAVE(s10, 26); SAVE(s11, 27)
 	mv	tp, a0
+	call	thread_activate			/* its address space: a0 = tp */
 	j	restore_all
 
 full_trap:

@@ -68,7 +68,7 @@ int pmap_enter(pmap_t pmap, vm_offset_t va, vm_page_t m, vm_prot_t prot, bool wi
 			pv_link(pv, m);
 		}
 	} else {
-		if ((pv = vm_zone_alloc(&pv_zone)) == NULL)
+		if ((pv = vm_zone_alloc_uninit(&pv_zone)) == NULL)
 			return KERN_RESOURCE_SHORTAGE;
 		if (vm_radix_insert(&pmap->pvs, atop(va), pv) != 0) {
 			vm_zone_free(&pv_zone, pv);
@@ -77,7 +77,7 @@ int pmap_enter(pmap_t pmap, vm_offset_t va, vm_page_t m, vm_prot_t prot, bool wi
 		pv->pmap = pmap;
 		pv->va = va;
 		pmap->resident_count++;
-		pv_link(pv, m);
+		pv_link(pv, m);	/* sets page and next; prot and wired follow */
 	}
 	pv->prot = prot;
 	pv->wired = wired;

@@ -66,6 +66,7 @@ struct faultstate {
 	vm_page_t m;
 	int depth;
 	bool zero_filled;
+	bool first_missing;		/* the fast path saw no page in the first object */
 	/* The top of the chain. */
 	vm_object_t first_object;
 	vm_pindex_t first_pindex;
@@ -154,6 +155,7 @@ static enum fault_status vm_fault_soft_fast(struct faultstate *fs)
 {
 	vm_page_t m = vm_object_page_lookup(fs->first_object, fs->first_pindex);
 
+	fs->first_missing = m == NULL;
 	if (m == NULL || !m->valid || m->busy)
 		return FAULT_CONTINUE;
 	vm_fault_dirty(fs, m);
@@ -282,7 +284,10 @@ static enum fault_status vm_fault_getpages(struct faultstate *fs, int before, in
 static enum fault_status vm_fault_object(struct faultstate *fs)
 {
 	int before, after;
-	vm_page_t m = vm_object_page_lookup(fs->object, fs->pindex);
+	vm_page_t m = NULL;
+
+	if (fs->object != fs->first_object || !fs->first_missing)
+		m = vm_object_page_lookup(fs->object, fs->pindex);
 
 	if (m != NULL) {
 		VM_ASSERT(!m->busy);	/* page-ins complete before we get here */
@@ -461,7 +466,7 @@ int vm_fault(vm_map_t map, vm_offset_t vaddr, vm_prot_t fault_type, int fault_fl
 
 	vm_cnt.v_vm_faults++;
 	if (info != NULL)
-		memset(info, 0, sizeof(*info));
+		info->prefaulted = info->paged_in = 0;
 	fault_record(&fs, FAULT_OUTCOME_ERROR);
 
 	/* 1. lookup */

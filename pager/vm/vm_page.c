@@ -211,6 +211,7 @@ static void requeue(vm_page_t m, enum vm_page_queue queue)
 	queue_insert(m, queue, false);
 }
 
+/* An already active page stays where it is: activation is not a touch. */
 void vm_page_activate(vm_page_t m)
 {
 	if (m->queue != PQ_ACTIVE)

@@ -26,9 +26,13 @@ uint64_t vm_radix_nodes_in_use(void)
 /* Slot of key in a node `level` levels above the values (bottom level is 1). */
 static unsigned slot_of(uint64_t key, int level)
 {
-	int shift = (level - 1) * RADIX_BITS;
+	return (unsigned)(key >> ((level - 1) * RADIX_BITS)) & RADIX_MASK;
+}
 
-	return shift >= 64 ? 0 : (unsigned)(key >> shift) & RADIX_MASK;
+static void set_height(struct vm_radix *rt, int height)
+{
+	rt->height = height;
+	rt->top_shift = height > 0 ? (height - 1) * RADIX_BITS : 0;
 }
 
 static bool key_fits(const struct vm_radix *rt, uint64_t key)
@@ -72,10 +76,11 @@ static int nodes_needed(const struct vm_radix *rt, uint64_t key, int height)
 }
 
 /*
- * Nodes are allocated before the tree is touched, so a failed insert leaves
- * it exactly as it was.
+ * The slow path of an insert: levels or nodes are missing. They are all
+ * allocated before the tree is touched, so a failed insert leaves it exactly
+ * as it was.
  */
-int vm_radix_insert(struct vm_radix *rt, uint64_t key, void *value)
+static int insert_growing(struct vm_radix *rt, uint64_t key, void *value)
 {
 	struct radix_node *spare[MAX_HEIGHT + 1], *node;
 	int height = rt->height > height_for(key) ? rt->height : height_for(key);
@@ -91,14 +96,14 @@ int vm_radix_insert(struct vm_radix *rt, uint64_t key, void *value)
 	}
 	if (rt->root == NULL) {
 		rt->root = spare[--nspare];
-		rt->height = height;
+		set_height(rt, height);
 	}
 	while (rt->height < height) {
 		node = spare[--nspare];
 		node->slot[0] = rt->root;
 		node->count = 1;
 		rt->root = node;
-		rt->height++;
+		set_height(rt, rt->height + 1);
 	}
 	node = rt->root;
 	for (level = rt->height; level > 1; level--) {
@@ -116,19 +121,39 @@ int vm_radix_insert(struct vm_radix *rt, uint64_t key, void *value)
 	return 0;
 }
 
-void *vm_radix_lookup(const struct vm_radix *rt, uint64_t key)
+/* The common case first: every node on key's path exists already. */
+int vm_radix_insert(struct vm_radix *rt, uint64_t key, void *value)
 {
-	const struct radix_node *node = rt->root;
+	struct radix_node *node = rt->root;
 	int level;
 
 	if (node == NULL || !key_fits(rt, key))
-		return NULL;
+		return insert_growing(rt, key, value);
 	for (level = rt->height; level > 1; level--) {
 		node = node->slot[slot_of(key, level)];
 		if (node == NULL)
+			return insert_growing(rt, key, value);
+	}
+	VM_ASSERT(value != NULL && node->slot[key & RADIX_MASK] == NULL);
+	node->slot[key & RADIX_MASK] = value;
+	node->count++;
+	return 0;
+}
+
+/* The hottest function of the VM server: one shift, mask and load a level. */
+void *vm_radix_lookup(const struct vm_radix *rt, uint64_t key)
+{
+	const struct radix_node *node = rt->root;
+	int shift = rt->top_shift;
+
+	if (node == NULL || (key >> shift) > RADIX_MASK)
+		return NULL;
+	for (; shift > 0; shift -= RADIX_BITS) {
+		node = node->slot[(key >> shift) & RADIX_MASK];
+		if (node == NULL)
 			return NULL;
 	}
-	return node->slot[slot_of(key, 1)];
+	return node->slot[key & RADIX_MASK];
 }
 
 /* The first value with key >= key under node, which covers keys from base. */
@@ -171,7 +196,7 @@ static void shrink(struct vm_radix *rt)
 	while ((top = rt->root) != NULL && rt->height > 1 && top->count == 1 &&
 	       top->slot[0] != NULL) {
 		rt->root = top->slot[0];
-		rt->height--;
+		set_height(rt, rt->height - 1);
 		vm_zone_free(&node_zone, top);
 	}
 }
@@ -203,7 +228,7 @@ void *vm_radix_remove(struct vm_radix *rt, uint64_t key)
 		vm_zone_free(&node_zone, node);
 		if (level == rt->height) {
 			rt->root = NULL;
-			rt->height = 0;
+			set_height(rt, 0);
 		}
 	}
 	shrink(rt);

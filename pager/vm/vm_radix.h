@@ -14,6 +14,7 @@
 struct vm_radix {
 	void *root;		/* a node, or NULL when empty */
 	int height;		/* levels of nodes; keys < 64^height fit */
+	int top_shift;		/* 6 * (height - 1): the root's slot is key >> top_shift */
 };
 
 void vm_radix_startup(void);
@@ -22,6 +23,7 @@ static inline void vm_radix_init(struct vm_radix *rt)
 {
 	rt->root = NULL;
 	rt->height = 0;
+	rt->top_shift = 0;
 }
 
 static inline bool vm_radix_is_empty(const struct vm_radix *rt)

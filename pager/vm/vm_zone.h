@@ -26,6 +26,8 @@ struct vm_zone {
 void vm_zone_init(struct vm_zone *z, const char *name, size_t size);
 /* A zeroed item, or NULL when no page is free. */
 void *vm_zone_alloc(struct vm_zone *z);
+/* The same, not zeroed: for a caller that sets every field at once. */
+void *vm_zone_alloc_uninit(struct vm_zone *z);
 void vm_zone_free(struct vm_zone *z, void *item);
 
 #endif

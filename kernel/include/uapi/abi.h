@@ -38,7 +38,7 @@ enum {
 	SYS_REPLY,		/* a1 = peer: reply, and go on running */
 
 	/* Calls of a pager on an address space it manages. */
-	SYS_SPACE_CREATE = 16,	/* -> a0 = space id, managed by the caller */
+	SYS_SPACE_CREATE,	/* -> a0 = space id, managed by the caller */
 	SYS_SPACE_DESTROY,	/* a0 = space: its threads die, its tables go */
 	SYS_THREAD_CREATE,	/* a0 = space, a1 = pc, a2 = sp, a3 = arg,
 				   a4 = pager slot, a5 = badge -> a0 = thread id */
@@ -52,6 +52,7 @@ enum {
 	SYS_CAP_COPY,		/* a0 = dst space, a1 = dst slot, a2 = src space
 				   (0: caller's), a3 = src slot, a4 = badge */
 	SYS_SHUTDOWN,		/* a0 = status: the root task ends the machine */
+	SYS_NOSYS,		/* never valid: E_NOSYS */
 	NSYSCALLS
 };
 
