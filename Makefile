@@ -43,9 +43,9 @@ SYSTESTS   := $(basename $(notdir $(wildcard tests/sys/*.c)))
 KTESTS     := $(basename $(notdir $(wildcard tests/kernel/*.c)))
 BENCHES    := $(basename $(notdir $(wildcard tests/bench/*.c)))
 HEADERS    := $(wildcard arch/riscv/*.h kernel/*.h kernel/include/uapi/*.h lib/include/*.h \
-	lib/include/*/*.h pager/*.h pager/vm/*.h)
+	lib/include/*/*.h pager/*.h pager/vm/*.h tests/*/*.h)
 
-.PHONY: all run test bench gdb deps clean host-test sys-test check-tools
+.PHONY: all run test bench gdb deps clean host-test check-tools FORCE
 .SECONDARY:
 
 all: $(B)/kernel.elf $(B)/boot.tar
@@ -125,14 +125,16 @@ $(B)/boot.tar: $(B)/bin/vmserver $(addprefix $(B)/bin/,$(PROGRAMS)) \
 	$(Q)tools/mkinitrd $@ $^
 
 # An outside program, compiled against lib/ with warnings that do not stop it.
+# Always rebuilt: APP may name another file with an older date than the last one.
 ifdef APP
-$(B)/app/app.o: $(APP) $(HEADERS) | check-tools
+$(B)/app/app.o: $(APP) $(HEADERS) FORCE | check-tools
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -Wall -Wextra -c $< -o $@
+	@echo "  CC      $(APP)"
+	$(Q)$(CC) $(USER_CFLAGS) -Wall -Wextra -c $< -o $@
 $(B)/app/app: $(B)/app/app.o $(B)/libuser.a lib/user.ld
-	$(CC) $(USER_LDFLAGS) $< $(USER_LIBS) -o $@
+	$(Q)$(CC) $(USER_LDFLAGS) $< $(USER_LIBS) -o $@
 $(B)/app.tar: $(B)/bin/vmserver $(B)/bin/init $(B)/app/app
-	tools/mkinitrd $@ $^
+	$(Q)tools/mkinitrd $@ $^
 RUN_IMAGE := $(B)/app.tar
 RUN_ARGS  := app
 else

@@ -52,7 +52,7 @@ int endpoint_create(struct space *s)
 	for (slot = 0; slot < NSLOTS && s->caps[slot].ep != NULL; slot++)
 		;
 	if (slot == NSLOTS)
-		return -E_BADSLOT;
+		return -E_NOSLOT;
 	for (ep = endpoints; ep < endpoints + NENDPOINTS; ep++) {
 		if (ep->refs == 0) {
 			memset(ep, 0, sizeof(*ep));
@@ -80,6 +80,9 @@ int cap_copy(struct space *dst, uint64_t dst_slot, struct space *src,
 	if (dst_slot >= NSLOTS || src_slot >= NSLOTS || src->caps[src_slot].ep == NULL)
 		return -E_BADSLOT;
 	cap = src->caps[src_slot];
+	/* A badge tells a server who calls: only an unbadged cap gets one. */
+	if (badge != 0 && cap.badge != 0)
+		return -E_PERM;
 	if (badge != 0)
 		cap.badge = badge;
 	endpoint_get(cap.ep);

@@ -27,7 +27,10 @@ struct endpoint {
 int endpoint_create(struct space *s);
 /* The endpoint in slot `slot` of s, or NULL. */
 struct endpoint *cap_endpoint(struct space *s, uint64_t slot, uint64_t *badge);
-/* Copies a cap (with a new badge if badge != 0). Returns 0 or -E_BADSLOT. */
+/*
+ * Copies a cap (with a new badge if badge != 0, which only an unbadged cap
+ * may get). Returns 0, -E_BADSLOT or -E_PERM.
+ */
 int cap_copy(struct space *dst, uint64_t dst_slot, struct space *src,
 	     uint64_t src_slot, uint64_t badge);
 /* Empties a slot, freeing the endpoint with its last cap. */

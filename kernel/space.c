@@ -242,6 +242,18 @@ static int copy_user(struct space *s, vaddr_t va, char *kbuf, uint64_t len,
 	return 0;
 }
 
+bool space_user_readable(struct space *s, vaddr_t va, uint64_t len)
+{
+	vaddr_t page;
+
+	if (va == 0 || va >= USER_TOP || len > USER_TOP - va)
+		return false;
+	for (page = ROUND_DOWN(va, PAGE_SIZE); page < va + len; page += PAGE_SIZE)
+		if (user_page(s, page, PTE_R) == NULL)
+			return false;
+	return true;
+}
+
 int space_copy_in(struct space *s, void *dst, vaddr_t src, uint64_t len)
 {
 	return copy_user(s, src, dst, len, false);

@@ -61,6 +61,8 @@ void space_clear_ad(struct space *s, vaddr_t va, int pages, uint64_t pte_bits);
  * mapped with PTE_U and the permission the copy needs.
  */
 int space_copy_in(struct space *s, void *dst, vaddr_t src, uint64_t len);
+/* Is [va, va + len) user memory of s mapped readable (va 0: never)? */
+bool space_user_readable(struct space *s, vaddr_t va, uint64_t len);
 int space_copy_out(struct space *s, vaddr_t dst, const void *src, uint64_t len);
 
 #endif

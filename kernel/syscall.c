@@ -38,8 +38,8 @@ static int check_message(struct thread *self, uint64_t tag, struct message *m,
 
 	if (len > IPC_BUFFER_SIZE)
 		return -E_INVAL;
-	if (len > 0 && self->ipc_buffer == 0)
-		return -E_FAULT;
+	if (len > 0 && !space_user_readable(self->space, self->ipc_buffer, len))
+		return -E_FAULT;	/* no buffer, or not mapped: fault it in, retry */
 	*m = (struct message){ TAG(TAG_LABEL(tag), len), { w0, w1, w2, w3 } };
 	return 0;
 }
@@ -191,7 +191,8 @@ static struct thread *sys_thread_create(uint64_t id, uint64_t pc, uint64_t sp,
 	(void)a6;
 	if ((s = check_managed_space(self, id, &error)) == NULL)
 		return syscall_return(error);
-	if (check_user_range(pc, 0) != 0 || check_user_range(sp, 0) != 0)
+	/* A stack may start at the very top: sp is one past its first word. */
+	if (check_user_range(pc, 0) != 0 || sp > USER_SPACE_END)
 		return syscall_return(-E_RANGE);
 	if ((pager = cap_endpoint(self->space, pager_slot, &unused_badge)) == NULL)
 		return syscall_return(-E_BADSLOT);
@@ -273,8 +274,9 @@ static struct thread *sys_read_ad(uint64_t id, uint64_t va, uint64_t pages, uint
 	if ((s = check_ad_range(id, va, pages, &error)) == NULL)
 		return syscall_return(error);
 	space_read_ad(s, va, (int)pages, &accessed, &dirty);
-	self->ctx.x[REG_A1] = dirty;
-	return syscall_return((int64_t)accessed);
+	self->ctx.x[REG_A1] = accessed;
+	self->ctx.x[REG_A2] = dirty;
+	return syscall_return(0);
 }
 
 static struct thread *sys_clear_ad(uint64_t id, uint64_t va, uint64_t pages, uint64_t bits,

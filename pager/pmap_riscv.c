@@ -122,10 +122,11 @@ void hw_protect(uint64_t id, vm_offset_t sva, vm_offset_t eva, vm_prot_t prot)
 
 void hw_read_ad(uint64_t id, vm_offset_t va, bool *accessed, bool *dirty)
 {
-	uint64_t d;
+	uint64_t a = 0, d = 0;
 
 	pmap_batch_flush();
-	*accessed = k_read_ad(id, va, 1, &d) & 1;
+	k_read_ad(id, va, 1, &a, &d);
+	*accessed = a & 1;
 	*dirty = d & 1;
 }
 

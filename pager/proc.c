@@ -209,6 +209,8 @@ int proc_wait(struct proc *p, uint64_t thread, int pid, int options, struct ipc_
 	bool any = false;
 	int i;
 
+	if (pid == 0)
+		pid = -1;	/* "my process group": there is one, everyone's */
 	p->waiting_for = pid;
 	for (i = 0; i < NPROCS; i++) {
 		struct proc *c = &procs[i];

@@ -95,8 +95,22 @@ static void do_mmap(struct proc *p, struct ipc_msg *m)
 		}
 		vm_map_delete(p->map, addr, addr + len);
 	} else {
-		addr = addr >= USER_MMAP_BASE ? addr : USER_MMAP_BASE;
-		if (vm_map_find_space(p->map, len, &addr) != KERN_SUCCESS) {
+		vm_offset_t hint = USER_MMAP_BASE;
+
+		/*
+		 * A hint is only a hint: one outside the mmap area is ignored (past
+		 * user space, rounding it would wrap to the bottom, next to the
+		 * break); if nothing fits above it, look from the base.
+		 */
+		if (addr >= USER_MMAP_BASE && addr < USER_SPACE_END)
+			hint = addr;
+		addr = hint;
+		rv = vm_map_find_space(p->map, len, &addr);
+		if (rv != KERN_SUCCESS && hint != USER_MMAP_BASE) {
+			addr = USER_MMAP_BASE;
+			rv = vm_map_find_space(p->map, len, &addr);
+		}
+		if (rv != KERN_SUCCESS) {
 			reply(m, ENOMEM, 0, 0);
 			return;
 		}

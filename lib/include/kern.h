@@ -160,8 +160,9 @@ static inline long k_shutdown(int status)
 	return kcall(SYS_SHUTDOWN, (uint64_t)status, 0, 0, 0, 0, 0, 0);
 }
 
-/* Accessed bits of up to 64 pages from va; the dirty bits go to *dirty. */
-static inline long k_read_ad(uint64_t space, uint64_t va, uint64_t pages, uint64_t *dirty)
+/* Accessed and dirty bits of up to 64 pages from va (bit i: page i). 0 or -E_. */
+static inline long k_read_ad(uint64_t space, uint64_t va, uint64_t pages,
+			     uint64_t *accessed, uint64_t *dirty)
 {
 	register uint64_t a0 __asm__("a0") = space;
 	register uint64_t a1 __asm__("a1") = va;
@@ -172,7 +173,8 @@ static inline long k_read_ad(uint64_t space, uint64_t va, uint64_t pages, uint64
 			 : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a7)
 			 :
 			 : "a3", "a4", "a5", "a6", KCALL_CLOBBERS);
-	*dirty = a1;
+	*accessed = a1;
+	*dirty = a2;
 	return (long)a0;
 }
 

@@ -263,10 +263,17 @@ static enum fault_status vm_fault_getpages(struct faultstate *fs, int before, in
 	for (i = 0; i < count; i++) {
 		ma[i]->busy = false;
 		ma[i]->valid = rv == KERN_SUCCESS;
+		/*
+		 * Every page read goes on the inactive queue: the read-ahead
+		 * is not used yet, and the faulted page is activated when it
+		 * is mapped - a fault that ends otherwise (copy-on-write
+		 * copies the page, or memory runs out) must not leave a
+		 * valid page on no queue, beyond the page daemon's reach.
+		 */
 		if (rv != KERN_SUCCESS)
 			vm_page_free(ma[i]);
-		else if (i != fs->behind)
-			vm_page_deactivate(ma[i]);	/* read ahead: not used yet */
+		else
+			vm_page_deactivate(ma[i]);
 	}
 	if (rv != KERN_SUCCESS)
 		return FAULT_FAILURE;
@@ -440,8 +447,11 @@ static void fault_record(struct faultstate *fs, enum vm_fault_outcome outcome)
 static int vm_fault_map(struct faultstate *fs, bool hard)
 {
 	vm_fault_dirty(fs, fs->m);
-	if (pmap_enter(fs->map->pmap, fs->vaddr, fs->m, fs->prot, fs->wired) != KERN_SUCCESS)
+	if (pmap_enter(fs->map->pmap, fs->vaddr, fs->m, fs->prot, fs->wired) != KERN_SUCCESS) {
+		/* Not mapped, but resident and valid (a zero fill, a copy): on a queue. */
+		vm_page_deactivate(fs->m);
 		return KERN_RESOURCE_SHORTAGE;
+	}
 	/* A zero-filled page has no resident neighbours worth a look. */
 	if (!fs->zero_filled && !fs->wired)
 		vm_fault_prefault(fs, fs->vaddr, hard ? fs->behind : PFBAK,

@@ -78,15 +78,16 @@ static int nodes_needed(const struct vm_radix *rt, uint64_t key, int height)
 /*
  * The slow path of an insert: levels or nodes are missing. They are all
  * allocated before the tree is touched, so a failed insert leaves it exactly
- * as it was.
+ * as it was. At most: new top levels (up to MAX_HEIGHT - 1 over a tree of
+ * one level) plus a whole path below the top (MAX_HEIGHT - 1 more).
  */
 static int insert_growing(struct vm_radix *rt, uint64_t key, void *value)
 {
-	struct radix_node *spare[MAX_HEIGHT + 1], *node;
+	struct radix_node *spare[2 * MAX_HEIGHT], *node;
 	int height = rt->height > height_for(key) ? rt->height : height_for(key);
 	int level, i, nspare = nodes_needed(rt, key, height);
 
-	VM_ASSERT(value != NULL);
+	VM_ASSERT(value != NULL && nspare <= 2 * MAX_HEIGHT);
 	for (i = 0; i < nspare; i++) {
 		if ((spare[i] = vm_zone_alloc(&node_zone)) == NULL) {
 			while (i-- > 0)

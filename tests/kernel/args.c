@@ -17,6 +17,42 @@ static int failures;
 	} \
 } while (0)
 
+/* A message with a buffer from an IPC buffer that is not mapped: -E_FAULT. */
+static void check_unmapped_send_buffer(void)
+{
+	struct ipc_msg m = { .tag = TAG(1, 16) };
+
+	EXPECT(k_set_ipc_buffer((void *)0x10000000), 0);	/* nothing there */
+	kcall_msg(SYS_CALL, &m, ROOT_ENDPOINT_SLOT);
+	EXPECT((long)m.tag, -E_FAULT);
+	EXPECT(k_set_ipc_buffer(ipc_buffer), 0);
+}
+
+/* The accessed bits of 64 pages use all 64 bits: none may read as an error. */
+static void check_read_ad_top_bit(struct boot_info *bi)
+{
+	uint64_t accessed = 0, dirty = 0;
+	volatile char *window = (volatile char *)bi->pool_window;
+	uint64_t last = bi->pool[0].start - bi->ram_start + 63 * 4096;
+
+	(void)window[last];	/* page 63 of the window: accessed */
+	EXPECT(k_read_ad(bi->self_space, bi->pool_window + bi->pool[0].start - bi->ram_start,
+			 64, &accessed, &dirty), 0);
+	EXPECT(accessed >> 63, 1);
+}
+
+/* A space has 16 cap slots: creating endpoints past that is -E_NOSLOT. */
+static void check_slots_run_out(void)
+{
+	long slot = 0;
+	int made = 0;
+
+	while ((slot = k_endpoint_create()) >= 0)
+		made++;
+	EXPECT(slot, -E_NOSLOT);
+	EXPECT(made, 15);	/* slot 0 holds the root endpoint */
+}
+
 void __start_c(struct boot_info *bi)
 {
 	long space;
@@ -51,9 +87,16 @@ void __start_c(struct boot_info *bi)
 	EXPECT(k_console_write((void *)0x10, 5), -E_FAULT);
 	EXPECT(k_console_write((void *)0xffffffff80200000UL, 5), -E_RANGE);
 	EXPECT(k_console_write(ipc_buffer, 1 << 20), -E_INVAL);
+	/* A stack may begin at the very top of user space. */
+	EXPECT(k_thread_create(space, 0x10000, USER_SPACE_END, 0, ROOT_ENDPOINT_SLOT, 1) > 0, 1);
+	EXPECT(k_thread_create(space, 0x10000, USER_SPACE_END + 8, 0, ROOT_ENDPOINT_SLOT, 1),
+	       -E_RANGE);
 	EXPECT(k_space_destroy(bi->self_space), -E_PERM);
 	EXPECT(k_space_destroy(space), 0);
 	EXPECT(k_space_destroy(space), -E_NOSPACE);
+	check_unmapped_send_buffer();
+	check_read_ad_top_bit(bi);
+	check_slots_run_out();
 	printf("ktest args: %s\n", failures == 0 ? "ok" : "FAILED");
 	k_shutdown(failures == 0 ? 0 : 1);
 }

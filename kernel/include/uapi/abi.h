@@ -40,17 +40,19 @@ enum {
 	/* Calls of a pager on an address space it manages. */
 	SYS_SPACE_CREATE,	/* -> a0 = space id, managed by the caller */
 	SYS_SPACE_DESTROY,	/* a0 = space: its threads die, its tables go */
-	SYS_THREAD_CREATE,	/* a0 = space, a1 = pc, a2 = sp, a3 = arg,
+	SYS_THREAD_CREATE,	/* a0 = space, a1 = pc, a2 = sp (<= USER_SPACE_END), a3 = arg,
 				   a4 = pager slot, a5 = badge -> a0 = thread id */
 	SYS_MAP,		/* a0 = space, a1 = va | perm, a2 = pa, a3 = count of
-				   further struct map_record in the IPC buffer */
+				   further struct map_record in the IPC buffer; the
+				   records before a bad one stay mapped */
 	SYS_UNMAP,		/* a0 = space, a1 = va, a2 = length */
 	SYS_PROTECT,		/* a0 = space, a1 = va, a2 = length, a3 = perm */
 	SYS_READ_AD,		/* a0 = space, a1 = va, a2 = pages (<= 64)
-				   -> a0 = accessed bits, a1 = dirty bits */
+				   -> a1 = accessed bits, a2 = dirty bits */
 	SYS_CLEAR_AD,		/* a0 = space, a1 = va, a2 = pages, a3 = AD bits */
 	SYS_CAP_COPY,		/* a0 = dst space, a1 = dst slot, a2 = src space
-				   (0: caller's), a3 = src slot, a4 = badge */
+				   (0: caller's), a3 = src slot, a4 = badge (0:
+				   keep it; a badged cap cannot get another) */
 	SYS_SHUTDOWN,		/* a0 = status: the root task ends the machine */
 	SYS_NOSYS,		/* never valid: E_NOSYS */
 	NSYSCALLS
@@ -68,6 +70,7 @@ enum {
 	E_NOSPACE = 7,	/* no such address space */
 	E_NOTHREAD = 8,	/* no such thread, or it is not waiting for this reply */
 	E_RANGE = 9,	/* an address outside user space, or not page-aligned */
+	E_NOSLOT = 10,	/* every cap slot of the space is in use */
 };
 
 /* The message tag in a0. */
