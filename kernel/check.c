@@ -20,13 +20,18 @@ int check_user_pages(uint64_t va, uint64_t len)
 	return check_user_range(va, len);
 }
 
+/* The permissions Sv39 allows, as a set of bits: R, RW, X, RX, RWX (W alone is reserved). */
+#define VALID_PERMS (1U << PERM_R | 1U << (PERM_R | PERM_W) | 1U << PERM_X | \
+		     1U << (PERM_R | PERM_X) | 1U << (PERM_R | PERM_W | PERM_X))
+
+static inline bool perm_valid(uint64_t perm)
+{
+	return perm <= PERM_MASK && ((VALID_PERMS >> perm) & 1);
+}
+
 int check_perm(uint64_t perm)
 {
-	if (perm == 0 || (perm & ~(uint64_t)PERM_MASK) != 0)
-		return -E_INVAL;
-	if ((perm & PERM_W) && !(perm & PERM_R))
-		return -E_INVAL;	/* W without R is reserved in Sv39 */
-	return 0;
+	return perm_valid(perm) ? 0 : -E_INVAL;
 }
 
 struct space *check_managed_space(struct thread *self, uint64_t id, int *error)
@@ -44,29 +49,19 @@ struct space *check_managed_space(struct thread *self, uint64_t id, int *error)
 	return s;
 }
 
-static int check_record(struct thread *pager, uint64_t va_perm, uint64_t pa)
+/* One record: a user page, a permission Sv39 allows, a frame of the pager's pool. */
+static inline int map_record(struct thread *pager, struct space *target, uint64_t va_perm,
+			     uint64_t pa)
 {
-	uint64_t va = va_perm & ~(PAGE_SIZE - 1);
-	int error;
+	uint64_t va = va_perm & ~(PAGE_SIZE - 1), perm = va_perm & (PAGE_SIZE - 1);
 
-	if ((error = check_user_pages(va, PAGE_SIZE)) != 0)
-		return error;
-	if ((error = check_perm(va_perm & (PAGE_SIZE - 1))) != 0)
-		return error;
+	if (va >= USER_TOP)
+		return -E_RANGE;
+	if (!perm_valid(perm))
+		return -E_INVAL;
 	if (!frame_owned_by(pa, pager->space))
 		return -E_PERM;
-	return 0;
-}
-
-static int map_record(struct thread *pager, struct space *target, uint64_t va_perm,
-		      uint64_t pa)
-{
-	int error = check_record(pager, va_perm, pa);
-
-	if (error != 0)
-		return error;
-	return space_map(target, va_perm & ~(PAGE_SIZE - 1), pa,
-			 va_perm & PERM_MASK);
+	return space_map(target, va, pa, perm);
 }
 
 /* The records after the first, from the pager's IPC buffer: out of line. */

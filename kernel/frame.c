@@ -5,9 +5,10 @@
 
 extern char kernel_end[];
 
-static paddr_t ram_start, ram_end;
-static uint64_t *pool_bitmap;		/* one bit per RAM frame */
-static const struct space *pool_owner;
+struct pool_ownership pool_ownership;
+
+#define ram_start (pool_ownership.ram_start)
+#define pool_bitmap (pool_ownership.bitmap)
 
 static struct free_frame {
 	struct free_frame *next;
@@ -50,17 +51,7 @@ static void bitmap_set(paddr_t pa, bool in_pool)
 
 void frame_pool_set_owner(struct space *owner)
 {
-	pool_owner = owner;
-}
-
-bool frame_owned_by(paddr_t pa, const struct space *s)
-{
-	uint64_t offset = pa - ram_start;	/* below ram_start wraps: too big */
-	uint64_t bit = offset >> PAGE_SHIFT;
-
-	if (s != pool_owner || offset >= ram_end - ram_start || (pa & (PAGE_SIZE - 1)) != 0)
-		return false;
-	return (pool_bitmap[bit / 64] >> (bit % 64)) & 1;
+	pool_ownership.owner = owner;
 }
 
 void frame_init(const struct machine_info *info, struct frame_pool *pool)
@@ -72,18 +63,18 @@ void frame_init(const struct machine_info *info, struct frame_pool *pool)
 	int i;
 
 	ram_start = info->ram.start;
-	ram_end = info->ram.end;
+	pool_ownership.ram_size = info->ram.end - info->ram.start;
 
 	/* The bitmap, then the page-table reserve, follow the kernel image. */
 	pool_bitmap = phys_to_virt(kernel_end_pa);
 	memset(pool_bitmap, 0, bitmap_bytes);
 	reserve_start = kernel_end_pa + bitmap_bytes;
 	reserve_end = reserve_start + ROUND_DOWN(
-		(ram_end - ram_start) / KERNEL_RESERVE_DIVISOR, PAGE_SIZE);
+		pool_ownership.ram_size / KERNEL_RESERVE_DIVISOR, PAGE_SIZE);
 	for (pa = reserve_end; pa > reserve_start; pa -= PAGE_SIZE)
 		frame_free_kernel(phys_to_virt(pa - PAGE_SIZE));
 
-	pool->range[0] = (struct boot_range){ ram_start, ram_end };
+	pool->range[0] = (struct boot_range){ info->ram.start, info->ram.end };
 	pool->nranges = 1;
 	subtract_range(pool, ram_start, reserve_end);	/* firmware and kernel */
 	subtract_range(pool, info->dtb.start, info->dtb.end);

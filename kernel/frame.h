@@ -29,8 +29,26 @@ struct space;
 /* The pool belongs to this space from now on (the root task's). */
 void frame_pool_set_owner(struct space *owner);
 
+/* Which frames the pool's owner has: one bit per frame of RAM. */
+struct pool_ownership {
+	const struct space *owner;
+	paddr_t ram_start;
+	uint64_t ram_size;
+	uint64_t *bitmap;
+};
+extern struct pool_ownership pool_ownership;
+
 /* Is pa the start of a frame in the pool, and does s own the pool? */
-bool frame_owned_by(paddr_t pa, const struct space *s);
+static inline bool frame_owned_by(paddr_t pa, const struct space *s)
+{
+	const struct pool_ownership *p = &pool_ownership;
+	uint64_t offset = pa - p->ram_start;	/* below RAM wraps: too big */
+	uint64_t bit = offset >> PAGE_SHIFT;
+
+	if (s != p->owner || offset >= p->ram_size || (pa & (PAGE_SIZE - 1)) != 0)
+		return false;
+	return (p->bitmap[bit / 64] >> (bit % 64)) & 1;
+}
 
 /* The kernel reserve: zeroed frames for page tables. NULL when exhausted. */
 void *frame_alloc_kernel(void);

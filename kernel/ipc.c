@@ -64,14 +64,6 @@ int endpoint_create(struct space *s)
 	return -E_NOMEM;
 }
 
-struct endpoint *cap_endpoint(struct space *s, uint64_t slot, uint64_t *badge)
-{
-	if (slot >= NSLOTS)
-		return NULL;
-	*badge = s->caps[slot].badge;
-	return s->caps[slot].ep;
-}
-
 int cap_copy(struct space *dst, uint64_t dst_slot, struct space *src,
 	     uint64_t src_slot, uint64_t badge)
 {
@@ -147,14 +139,14 @@ static __attribute__((noinline)) uint64_t transfer_buffer(struct thread *from,
 	return tag;
 }
 
-/* Writes a message into the registers `to` will resume with. */
-static void deliver(struct thread *to, struct thread *from, const struct message *m,
-		    uint64_t badge)
+/* Writes a registers-only message into the registers `to` resumes with. */
+static inline void deliver_regs(struct thread *to, uint64_t from_id,
+				const struct message *m, uint64_t badge)
 {
 	uint64_t *x = to->ctx.x;
 
-	x[REG_A0] = TAG_BUFLEN(m->tag) == 0 ? m->tag : transfer_buffer(from, to, m->tag);
-	x[REG_A1] = from->id;
+	x[REG_A0] = m->tag;
+	x[REG_A1] = from_id;
 	x[REG_A2] = m->w[0];
 	x[REG_A3] = m->w[1];
 	x[REG_A4] = m->w[2];
@@ -162,19 +154,35 @@ static void deliver(struct thread *to, struct thread *from, const struct message
 	x[REG_A6] = badge;
 }
 
-struct thread *ipc_call(struct thread *caller, struct endpoint *ep,
-			uint64_t badge, const struct message *m, bool in_fault)
+/* Any message, its buffer included. */
+static __attribute__((noinline)) void deliver(struct thread *to, struct thread *from,
+					      const struct message *m, uint64_t badge)
+{
+	deliver_regs(to, from->id, m, badge);
+	if (TAG_BUFLEN(m->tag) != 0)
+		to->ctx.x[REG_A0] = transfer_buffer(from, to, m->tag);
+}
+
+/* Takes the message to a receiver that waited for it; the caller now waits. */
+static inline struct thread *hand_over(struct thread *caller, struct thread *receiver)
+{
+	caller->state = THREAD_WAIT_REPLY;
+	caller->replier = receiver;
+	receiver->queued_on = NULL;
+	receiver->state = THREAD_RUNNABLE;
+	return receiver;
+}
+
+/* The general case of a call: a buffer to copy, or nobody waiting yet. */
+static __attribute__((noinline)) struct thread *call_slow(struct thread *caller,
+							  struct endpoint *ep, uint64_t badge,
+							  const struct message *m)
 {
 	struct thread *receiver = dequeue_first(&ep->receivers, &ep->receivers_tail);
 
-	caller->in_fault = in_fault;
 	if (receiver != NULL) {
 		deliver(receiver, caller, m, badge);
-		caller->state = THREAD_WAIT_REPLY;
-		caller->replier = receiver;
-		receiver->queued_on = NULL;
-		receiver->state = THREAD_RUNNABLE;
-		return receiver;
+		return hand_over(caller, receiver);
 	}
 	caller->state = THREAD_SENDING;
 	caller->msg = *m;
@@ -182,6 +190,26 @@ struct thread *ipc_call(struct thread *caller, struct endpoint *ep,
 	caller->queued_on = ep;
 	enqueue(&ep->senders, &ep->senders_tail, caller);
 	return schedule();
+}
+
+/*
+ * The fast path (as seL4's fastpath_call): a receiver waits and the message
+ * is all registers - no call, no stack frame. Everything else: call_slow.
+ */
+struct thread *ipc_call(struct thread *caller, struct endpoint *ep,
+			uint64_t badge, const struct message *m, bool in_fault)
+{
+	struct thread *receiver = ep->receivers;
+
+	caller->in_fault = in_fault;
+	if (receiver == NULL || TAG_BUFLEN(m->tag) != 0)
+		return call_slow(caller, ep, badge, m);
+	ep->receivers = receiver->next;
+	if (ep->receivers == NULL)
+		ep->receivers_tail = NULL;
+	receiver->next = NULL;
+	deliver_regs(receiver, caller->id, m, badge);
+	return hand_over(caller, receiver);
 }
 
 struct thread *ipc_reply(struct thread *replier, uint64_t peer_id,
@@ -194,16 +222,29 @@ struct thread *ipc_reply(struct thread *replier, uint64_t peer_id,
 		return NULL;
 	}
 	if (peer->in_fault) {
-		*error = fault_resolve(peer, replier, m);
-		if (*error != 0)
+		if ((*error = fault_resolve(peer, replier, m)) != 0)
 			return NULL;
-	} else {
+		peer->in_fault = false;
+	} else if (TAG_BUFLEN(m->tag) != 0) {
 		deliver(peer, replier, m, 0);
+	} else {
+		deliver_regs(peer, replier->id, m, 0);
 	}
-	peer->in_fault = false;
 	peer->replier = NULL;
 	peer->state = THREAD_RUNNABLE;
 	return peer;
+}
+
+/* A sender was queued: take its message now. */
+static __attribute__((noinline)) struct thread *wait_take(struct thread *receiver,
+							  struct thread *sender,
+							  struct thread *replied)
+{
+	deliver(receiver, sender, &sender->msg, sender->msg_badge);
+	hand_over(sender, receiver);
+	if (replied != NULL)
+		sched_enqueue(replied);
+	return receiver;
 }
 
 struct thread *ipc_wait(struct thread *receiver, struct endpoint *ep,
@@ -211,15 +252,8 @@ struct thread *ipc_wait(struct thread *receiver, struct endpoint *ep,
 {
 	struct thread *sender = dequeue_first(&ep->senders, &ep->senders_tail);
 
-	if (sender != NULL) {
-		deliver(receiver, sender, &sender->msg, sender->msg_badge);
-		sender->queued_on = NULL;
-		sender->state = THREAD_WAIT_REPLY;
-		sender->replier = receiver;
-		if (replied != NULL)
-			sched_enqueue(replied);
-		return receiver;
-	}
+	if (sender != NULL)
+		return wait_take(receiver, sender, replied);
 	receiver->state = THREAD_RECEIVING;
 	receiver->queued_on = ep;
 	enqueue(&ep->receivers, &ep->receivers_tail, receiver);

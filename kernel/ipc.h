@@ -26,7 +26,13 @@ struct endpoint {
 /* Puts a new endpoint in a free slot of s; returns the slot or a -E_ code. */
 int endpoint_create(struct space *s);
 /* The endpoint in slot `slot` of s, or NULL. */
-struct endpoint *cap_endpoint(struct space *s, uint64_t slot, uint64_t *badge);
+static inline struct endpoint *cap_endpoint(struct space *s, uint64_t slot, uint64_t *badge)
+{
+	if (slot >= NSLOTS)
+		return NULL;
+	*badge = s->caps[slot].badge;
+	return s->caps[slot].ep;
+}
 /*
  * Copies a cap (with a new badge if badge != 0, which only an unbadged cap
  * may get). Returns 0, -E_BADSLOT or -E_PERM.

@@ -97,11 +97,11 @@ void space_activate(struct space *s)
 }
 
 /* Forgets any cached translation of va in s after its entry changed. */
-static void flush_page(struct space *s, vaddr_t va)
+static inline void flush_page(struct space *s, vaddr_t va)
 {
 	if (s->asid != 0)
 		sfence_vma_page(va, s->asid);
-	else if (s == active_space)
+	else
 		sfence_vma_all();
 }
 
@@ -111,21 +111,37 @@ static pte_t *leaf_entry(struct space *s, vaddr_t va)
 	return sv39_find_pte(s->root, va);
 }
 
+/*
+ * Writes a leaf entry. Even over an invalid one, SFENCE.VMA follows: it is
+ * what orders the store before the page-table walks after it (as Linux/riscv
+ * does).
+ */
+static inline void write_pte(struct space *s, pte_t *pte, vaddr_t va, paddr_t pa,
+			     uint64_t perm)
+{
+	*pte = pa_to_pte(pa, perm | PTE_U | PTE_V);
+	flush_page(s, va);
+}
+
+/* space_map when tables above the entry are missing: make them first. */
+static __attribute__((noinline)) int map_making_tables(struct space *s, vaddr_t va,
+						       paddr_t pa, uint64_t perm)
+{
+	pte_t *table = sv39_leaf_table(s->root, va, frame_alloc_kernel);
+
+	if (table == NULL)
+		return -E_NOMEM;
+	write_pte(s, &table[PTE_INDEX(va, 0)], va, pa, perm);
+	return 0;
+}
+
 int space_map(struct space *s, vaddr_t va, paddr_t pa, uint64_t perm)
 {
-	pte_t *pte = sv39_find_pte(s->root, va), old;
+	pte_t *pte = sv39_find_pte(s->root, va);
 
-	if (pte == NULL) {
-		pte_t *table = sv39_leaf_table(s->root, va, frame_alloc_kernel);
-
-		if (table == NULL)
-			return -E_NOMEM;
-		pte = &table[PTE_INDEX(va, 0)];
-	}
-	old = *pte;
-	*pte = pa_to_pte(pa, perm | PTE_U | PTE_V);
-	if (old & PTE_V)
-		flush_page(s, va);
+	if (pte == NULL)
+		return map_making_tables(s, va, pa, perm);
+	write_pte(s, pte, va, pa, perm);
 	return 0;
 }
 

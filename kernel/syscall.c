@@ -30,17 +30,36 @@ static struct thread *sys_thread_self(uint64_t a0, uint64_t a1, uint64_t a2,
 	return syscall_return(current_thread()->id);
 }
 
-/* A message from registers: the tag keeps its label and buffer length only. */
-static int check_message(struct thread *self, uint64_t tag, struct message *m,
-			 uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3)
+/*
+ * A message from registers. The tag keeps its label and buffer length only;
+ * a buffer must be registered and mapped readable (else -E_FAULT: the
+ * sender faults it in and tries again).
+ */
+static __attribute__((noinline)) int check_message(struct thread *self, uint64_t tag,
+						   struct message *m, uint64_t w0, uint64_t w1,
+						   uint64_t w2, uint64_t w3)
 {
 	uint64_t len = TAG_BUFLEN(tag);
 
 	if (len > IPC_BUFFER_SIZE)
 		return -E_INVAL;
 	if (len > 0 && !space_user_readable(self->space, self->ipc_buffer, len))
-		return -E_FAULT;	/* no buffer, or not mapped: fault it in, retry */
+		return -E_FAULT;
 	*m = (struct message){ TAG(TAG_LABEL(tag), len), { w0, w1, w2, w3 } };
+	return 0;
+}
+
+/*
+ * Registers only: the common case, kept free of calls before the IPC itself
+ * so that it needs no saved registers (a message with a buffer takes
+ * check_message's longer road).
+ */
+static inline int message_from_registers(struct thread *self, uint64_t tag, struct message *m,
+					 uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3)
+{
+	if (TAG_BUFLEN(tag) != 0)
+		return check_message(self, tag, m, w0, w1, w2, w3);
+	*m = (struct message){ TAG_LABEL(tag), { w0, w1, w2, w3 } };
 	return 0;
 }
 
@@ -56,7 +75,7 @@ static struct thread *sys_call(uint64_t tag, uint64_t peer, uint64_t w0, uint64_
 	(void)peer;
 	if ((ep = cap_endpoint(self->space, slot, &badge)) == NULL)
 		return syscall_return(-E_BADSLOT);
-	if ((error = check_message(self, tag, &m, w0, w1, w2, w3)) != 0)
+	if ((error = message_from_registers(self, tag, &m, w0, w1, w2, w3)) != 0)
 		return syscall_return(error);
 	return ipc_call(self, ep, badge, &m, false);
 }
@@ -73,7 +92,7 @@ static struct thread *sys_reply_wait(uint64_t tag, uint64_t peer, uint64_t w0,
 	if ((ep = cap_endpoint(self->space, slot, &badge)) == NULL)
 		return syscall_return(-E_BADSLOT);
 	if (peer != 0) {
-		if ((error = check_message(self, tag, &m, w0, w1, w2, w3)) != 0)
+		if ((error = message_from_registers(self, tag, &m, w0, w1, w2, w3)) != 0)
 			return syscall_return(error);
 		if ((replied = ipc_reply(self, peer, &m, &error)) == NULL)
 			return syscall_return(error);
@@ -89,7 +108,7 @@ static struct thread *sys_reply(uint64_t tag, uint64_t peer, uint64_t w0, uint64
 	int error;
 
 	(void)a6;
-	if ((error = check_message(self, tag, &m, w0, w1, w2, w3)) != 0)
+	if ((error = message_from_registers(self, tag, &m, w0, w1, w2, w3)) != 0)
 		return syscall_return(error);
 	if ((replied = ipc_reply(self, peer, &m, &error)) == NULL)
 		return syscall_return(error);

@@ -3,7 +3,7 @@
 #include "ipc.h"
 #include "sched.h"
 
-static struct thread threads[NTHREADS];
+struct thread threads[NTHREADS];
 static struct thread *runq_head, *runq_tail;
 
 extern char boot_stack_top[];
@@ -38,17 +38,6 @@ void thread_set_pager(struct thread *t, struct endpoint *pager, uint64_t badge)
 		endpoint_put(t->pager);
 	t->pager = pager;
 	t->pager_badge = badge;
-}
-
-/* A freed thread keeps its id until reused with the next generation. */
-struct thread *thread_lookup(uint64_t id)
-{
-	uint64_t index = (id & 0xffff) - 1;	/* id 0 wraps: out of range */
-
-	if (index >= NTHREADS || threads[index].id != id ||
-	    threads[index].state == THREAD_FREE)
-		return NULL;
-	return &threads[index];
 }
 
 static void runq_remove(struct thread *t)

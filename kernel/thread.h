@@ -62,8 +62,21 @@ struct thread *thread_alloc(struct space *space, vaddr_t pc, vaddr_t sp, uint64_
 /* Faults of t go to `pager`, with `badge`; t holds a reference to it. */
 void thread_set_pager(struct thread *t, struct endpoint *pager, uint64_t badge);
 
-/* The thread with this id, or NULL if the id is stale or bad. */
-struct thread *thread_lookup(uint64_t id);
+extern struct thread threads[NTHREADS];
+
+/*
+ * The thread with this id, or NULL if the id is stale or bad. A freed
+ * thread keeps its id until it is reused with the next generation.
+ */
+static inline struct thread *thread_lookup(uint64_t id)
+{
+	uint64_t index = (id & 0xffff) - 1;	/* id 0 wraps: out of range */
+
+	if (index >= NTHREADS || threads[index].id != id ||
+	    threads[index].state == THREAD_FREE)
+		return NULL;
+	return &threads[index];
+}
 
 /* Takes t out of every queue and frees it. t must not be current. */
 void thread_free(struct thread *t);

@@ -48,7 +48,8 @@ static unsigned batch_to_ipc_buffer(void)
 {
 	unsigned more = batch.count - 1;
 
-	memcpy(ipc_buffer, &batch.rec[1], more * sizeof(struct map_record));
+	if (more > 0)
+		memcpy(ipc_buffer, &batch.rec[1], more * sizeof(struct map_record));
 	batch.count = 0;
 	return more;
 }
@@ -65,26 +66,56 @@ void pmap_batch_flush(void)
 		vm_server_panic("SYS_MAP failed", error);
 }
 
+/* A fault whose mappings went elsewhere (or nowhere): flush, and just resume. */
+static __attribute__((noinline)) void reply_retry(struct ipc_msg *m)
+{
+	pmap_batch_flush();
+	m->tag = TAG(FAULT_RETRY, 0);
+}
+
+/* A fault reply with neighbours: they go in the IPC buffer. */
+static __attribute__((noinline)) void reply_with_neighbours(struct ipc_msg *m)
+{
+	m->tag = TAG(FAULT_MAP, batch_to_ipc_buffer() * sizeof(struct map_record));
+}
+
 void pmap_batch_to_reply(uint64_t space, struct ipc_msg *m)
 {
 	if (batch.count == 0 || batch.space != space) {
-		pmap_batch_flush();
-		m->tag = TAG(FAULT_RETRY, 0);
+		reply_retry(m);
 		return;
 	}
 	m->w[0] = batch.rec[0].va_perm;
 	m->w[1] = batch.rec[0].pa;
-	m->tag = TAG(FAULT_MAP, batch_to_ipc_buffer() * sizeof(struct map_record));
+	if (batch.count > 1) {
+		reply_with_neighbours(m);
+		return;
+	}
+	batch.count = 0;
+	m->tag = TAG(FAULT_MAP, 0);	/* the usual case: registers only */
+}
+
+static void batch_append(uint64_t id, vm_offset_t va, vm_paddr_t pa, vm_prot_t prot)
+{
+	batch.space = id;
+	batch.rec[batch.count].va_perm = va | perm_of(prot);
+	batch.rec[batch.count].pa = pa;
+	batch.count++;
+}
+
+static __attribute__((noinline)) int enter_after_flush(uint64_t id, vm_offset_t va,
+						       vm_paddr_t pa, vm_prot_t prot)
+{
+	pmap_batch_flush();
+	batch_append(id, va, pa, prot);
+	return 0;
 }
 
 int hw_enter(uint64_t id, vm_offset_t va, vm_paddr_t pa, vm_prot_t prot)
 {
 	if (batch.count > 0 && (batch.space != id || batch.count == BATCH_MAX))
-		pmap_batch_flush();
-	batch.space = id;
-	batch.rec[batch.count].va_perm = va | perm_of(prot);
-	batch.rec[batch.count].pa = pa;
-	batch.count++;
+		return enter_after_flush(id, va, pa, prot);
+	batch_append(id, va, pa, prot);
 	return 0;
 }
 

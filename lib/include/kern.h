@@ -82,6 +82,39 @@ static inline void ipc_reply_wait(uint64_t slot, struct ipc_msg *m)
 	kcall_msg(SYS_REPLY_WAIT, m, slot);
 }
 
+/* A call with an empty message (a label only); returns the reply's tag. */
+static inline uint64_t ipc_call_empty(uint64_t slot, uint32_t label)
+{
+	register uint64_t a0 __asm__("a0") = label;
+	register uint64_t a6 __asm__("a6") = slot;
+	register uint64_t a7 __asm__("a7") = SYS_CALL;
+
+	__asm__ volatile("ecall"
+			 : "+r"(a0), "+r"(a6), "+r"(a7)
+			 :
+			 : "a1", "a2", "a3", "a4", "a5", KCALL_CLOBBERS);
+	return a0;
+}
+
+/*
+ * Replies an empty message (a label) to *peer, if not 0, and waits for the
+ * next message: returns its tag, and its sender in *peer.
+ */
+static inline uint64_t ipc_reply_wait_empty(uint64_t slot, uint64_t *peer, uint32_t label)
+{
+	register uint64_t a0 __asm__("a0") = label;
+	register uint64_t a1 __asm__("a1") = *peer;
+	register uint64_t a6 __asm__("a6") = slot;
+	register uint64_t a7 __asm__("a7") = SYS_REPLY_WAIT;
+
+	__asm__ volatile("ecall"
+			 : "+r"(a0), "+r"(a1), "+r"(a6), "+r"(a7)
+			 :
+			 : "a2", "a3", "a4", "a5", KCALL_CLOBBERS);
+	*peer = a1;
+	return a0;
+}
+
 /* Replies m to m->peer and goes on: for answers a server deferred. */
 static inline long ipc_reply(const struct ipc_msg *m)
 {

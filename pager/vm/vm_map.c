@@ -112,12 +112,10 @@ static vm_map_entry_t tree_remove(vm_map_entry_t root, vm_map_entry_t e)
 
 /* ---- entries ---------------------------------------------------------- */
 
-vm_map_entry_t vm_map_lookup_entry(vm_map_t map, vm_offset_t addr)
+vm_map_entry_t vm_map_search(vm_map_t map, vm_offset_t addr)
 {
-	vm_map_entry_t e = map->hint;
+	vm_map_entry_t e;
 
-	if (e != NULL && addr >= e->start && addr < e->end)
-		return e;
 	for (e = map->root; e != NULL;) {
 		if (addr < e->start)
 			e = e->left;
@@ -395,6 +393,30 @@ int vm_map_protect(vm_map_t map, vm_offset_t start, vm_offset_t end, vm_prot_t p
 	return KERN_SUCCESS;
 }
 
+/*
+ * The first touch of untouched anonymous memory: its object is born now,
+ * private. (Out of line, as the other slow steps of a lookup: the common
+ * lookup needs no saved registers.)
+ */
+static __attribute__((noinline)) int entry_make_object(vm_map_entry_t e)
+{
+	if ((e->object = vm_object_allocate(atop(e->end - e->start))) == NULL)
+		return KERN_RESOURCE_SHORTAGE;
+	e->offset = 0;
+	e->eflags &= (uint16_t)~MAP_ENTRY_NEEDS_COPY;
+	return KERN_SUCCESS;
+}
+
+/* The first write to a needs-copy entry makes the private copy's object. */
+static __attribute__((noinline)) int entry_make_shadow(vm_map_t map, vm_map_entry_t e)
+{
+	if (vm_object_shadow(&e->object, &e->offset, atop(e->end - e->start)) != KERN_SUCCESS)
+		return KERN_RESOURCE_SHORTAGE;
+	e->eflags &= (uint16_t)~MAP_ENTRY_NEEDS_COPY;
+	map->timestamp++;
+	return KERN_SUCCESS;
+}
+
 int vm_map_lookup(vm_map_t map, vm_offset_t vaddr, vm_prot_t fault_type,
 		  vm_map_entry_t *entryp, vm_object_t *object, vm_pindex_t *pindex,
 		  vm_prot_t *prot, bool *wired)
@@ -409,21 +431,12 @@ int vm_map_lookup(vm_map_t map, vm_offset_t vaddr, vm_prot_t fault_type,
 	if (*wired)	/* a wiring fault takes every right the entry gives */
 		fault_type = e->protection | (fault_type & VM_PROT_COPY);
 	*prot = e->protection;
-	if (e->object == NULL) {
-		/* Untouched anonymous memory: its object is born now, private. */
-		if ((e->object = vm_object_allocate(atop(e->end - e->start))) == NULL)
-			return KERN_RESOURCE_SHORTAGE;
-		e->offset = 0;
-		e->eflags &= (uint16_t)~MAP_ENTRY_NEEDS_COPY;
-	}
+	if (e->object == NULL && entry_make_object(e) != KERN_SUCCESS)
+		return KERN_RESOURCE_SHORTAGE;
 	if (e->eflags & MAP_ENTRY_NEEDS_COPY) {
 		if (fault_type & (VM_PROT_WRITE | VM_PROT_COPY)) {
-			/* The first write makes the private copy's object. */
-			if (vm_object_shadow(&e->object, &e->offset, atop(e->end - e->start)) !=
-			    KERN_SUCCESS)
+			if (entry_make_shadow(map, e) != KERN_SUCCESS)
 				return KERN_RESOURCE_SHORTAGE;
-			e->eflags &= (uint16_t)~MAP_ENTRY_NEEDS_COPY;
-			map->timestamp++;
 		} else {
 			/* A read maps the shared page read-only. */
 			*prot &= (vm_prot_t)~VM_PROT_WRITE;

@@ -60,8 +60,18 @@ vm_map_t vm_map_create(vm_offset_t min, vm_offset_t max);
 /* Removes every entry, then the pmap and the map. */
 void vm_map_destroy(vm_map_t map);
 
+/* The tree search behind vm_map_lookup_entry. */
+vm_map_entry_t vm_map_search(vm_map_t map, vm_offset_t addr);
+
 /* The entry containing addr, or NULL. O(log n); the hint makes repeats O(1). */
-vm_map_entry_t vm_map_lookup_entry(vm_map_t map, vm_offset_t addr);
+static inline vm_map_entry_t vm_map_lookup_entry(vm_map_t map, vm_offset_t addr)
+{
+	vm_map_entry_t e = map->hint;
+
+	if (e != NULL && addr >= e->start && addr < e->end)
+		return e;
+	return vm_map_search(map, addr);
+}
 
 /*
  * Maps [start, end) to object from offset (object may be NULL: anonymous

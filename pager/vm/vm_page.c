@@ -24,7 +24,7 @@ static uint64_t vm_page_array_size;
 static vm_paddr_t first_phys;		/* frame of vm_page_array[0] */
 static struct pagequeue queues[PQ_INACTIVE + 1];
 
-static void queue_remove(vm_page_t m)
+static inline void queue_remove(vm_page_t m)
 {
 	struct pagequeue *q = &queues[m->queue];
 
@@ -43,7 +43,7 @@ static void queue_remove(vm_page_t m)
 	m->queue = PQ_NONE;
 }
 
-static void queue_insert(vm_page_t m, enum vm_page_queue queue, bool at_head)
+static inline void queue_insert(vm_page_t m, enum vm_page_queue queue, bool at_head)
 {
 	struct pagequeue *q = &queues[queue];
 
@@ -214,8 +214,10 @@ static void requeue(vm_page_t m, enum vm_page_queue queue)
 /* An already active page stays where it is: activation is not a touch. */
 void vm_page_activate(vm_page_t m)
 {
-	if (m->queue != PQ_ACTIVE)
-		requeue(m, PQ_ACTIVE);
+	if (m->queue == PQ_ACTIVE || m->wire_count > 0 || m->object == NULL)
+		return;
+	queue_remove(m);
+	queue_insert(m, PQ_ACTIVE, false);
 }
 
 void vm_page_deactivate(vm_page_t m)

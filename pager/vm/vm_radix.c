@@ -81,7 +81,8 @@ static int nodes_needed(const struct vm_radix *rt, uint64_t key, int height)
  * as it was. At most: new top levels (up to MAX_HEIGHT - 1 over a tree of
  * one level) plus a whole path below the top (MAX_HEIGHT - 1 more).
  */
-static int insert_growing(struct vm_radix *rt, uint64_t key, void *value)
+static __attribute__((noinline)) int insert_growing(struct vm_radix *rt, uint64_t key,
+						    void *value)
 {
 	struct radix_node *spare[2 * MAX_HEIGHT], *node;
 	int height = rt->height > height_for(key) ? rt->height : height_for(key);
@@ -122,31 +123,15 @@ static int insert_growing(struct vm_radix *rt, uint64_t key, void *value)
 	return 0;
 }
 
-/* The common case first: every node on key's path exists already. */
-int vm_radix_insert(struct vm_radix *rt, uint64_t key, void *value)
+/* The bottom-level node that holds key's slot, if the whole path exists. */
+static inline __attribute__((always_inline)) struct radix_node *find_leaf(struct vm_radix *rt,
+									   uint64_t key)
 {
 	struct radix_node *node = rt->root;
-	int level;
-
-	if (node == NULL || !key_fits(rt, key))
-		return insert_growing(rt, key, value);
-	for (level = rt->height; level > 1; level--) {
-		node = node->slot[slot_of(key, level)];
-		if (node == NULL)
-			return insert_growing(rt, key, value);
-	}
-	VM_ASSERT(value != NULL && node->slot[key & RADIX_MASK] == NULL);
-	node->slot[key & RADIX_MASK] = value;
-	node->count++;
-	return 0;
-}
-
-/* The hottest function of the VM server: one shift, mask and load a level. */
-void *vm_radix_lookup(const struct vm_radix *rt, uint64_t key)
-{
-	const struct radix_node *node = rt->root;
 	int shift = rt->top_shift;
 
+	if ((key >> RADIX_BITS) == rt->hint_prefix && rt->hint_leaf != NULL)
+		return rt->hint_leaf;
 	if (node == NULL || (key >> shift) > RADIX_MASK)
 		return NULL;
 	for (; shift > 0; shift -= RADIX_BITS) {
@@ -154,7 +139,30 @@ void *vm_radix_lookup(const struct vm_radix *rt, uint64_t key)
 		if (node == NULL)
 			return NULL;
 	}
-	return node->slot[key & RADIX_MASK];
+	rt->hint_leaf = node;
+	rt->hint_prefix = key >> RADIX_BITS;
+	return node;
+}
+
+/* The common case first: every node on key's path exists already. */
+int vm_radix_insert(struct vm_radix *rt, uint64_t key, void *value)
+{
+	struct radix_node *leaf = find_leaf(rt, key);
+
+	if (leaf == NULL)
+		return insert_growing(rt, key, value);
+	VM_ASSERT(value != NULL && leaf->slot[key & RADIX_MASK] == NULL);
+	leaf->slot[key & RADIX_MASK] = value;
+	leaf->count++;
+	return 0;
+}
+
+/* The hottest function of the VM server: one shift, mask and load a level. */
+void *vm_radix_lookup(struct vm_radix *rt, uint64_t key)
+{
+	struct radix_node *leaf = find_leaf(rt, key);
+
+	return leaf != NULL ? leaf->slot[key & RADIX_MASK] : NULL;
 }
 
 /* The first value with key >= key under node, which covers keys from base. */
@@ -226,6 +234,8 @@ void *vm_radix_remove(struct vm_radix *rt, uint64_t key)
 		node->slot[slot_of(key, level)] = NULL;
 		if (--node->count > 0)
 			break;
+		if (node == rt->hint_leaf)
+			rt->hint_leaf = NULL;
 		vm_zone_free(&node_zone, node);
 		if (level == rt->height) {
 			rt->root = NULL;

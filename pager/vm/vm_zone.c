@@ -63,19 +63,30 @@ static struct vm_slab *slab_create(struct vm_zone *z)
 	return slab;
 }
 
-void *vm_zone_alloc_uninit(struct vm_zone *z)
+/* An item from a slab that has one. */
+static inline void *take_item(struct vm_zone *z, struct vm_slab *slab)
 {
-	struct vm_slab *slab = z->partial;
-	void *item;
+	void *item = slab->free_items;
 
-	if (slab == NULL && (slab = slab_create(z)) == NULL)
-		return NULL;
-	item = slab->free_items;
 	slab->free_items = *(void **)item;
 	if (--slab->nfree == 0)
 		partial_remove(z, slab);
 	z->nused++;
 	return item;
+}
+
+static __attribute__((noinline)) void *alloc_from_new_slab(struct vm_zone *z)
+{
+	struct vm_slab *slab = slab_create(z);
+
+	return slab != NULL ? take_item(z, slab) : NULL;
+}
+
+void *vm_zone_alloc_uninit(struct vm_zone *z)
+{
+	if (z->partial == NULL)
+		return alloc_from_new_slab(z);
+	return take_item(z, z->partial);
 }
 
 void *vm_zone_alloc(struct vm_zone *z)

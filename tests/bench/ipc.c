@@ -10,22 +10,19 @@
 
 #define N 4096
 
+/* The server: answer each call with an empty reply, until label 2. */
 static int serve(long slot)
 {
-	struct ipc_msg m = { 0 };
+	uint64_t peer = 0;
 
-	for (;;) {
-		ipc_reply_wait((uint64_t)slot, &m);
-		if (TAG_LABEL(m.tag) == 2)
-			return 0;
-		m.tag = 0;
-	}
+	while (TAG_LABEL(ipc_reply_wait_empty((uint64_t)slot, &peer, 0)) != 2)
+		;
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	char slot_text[8], *child_argv[] = { "bench_ipc", "serve", slot_text, NULL };
-	struct ipc_msg m;
 	uint64_t t0, t1;
 	long slot;
 	int i, status;
@@ -39,21 +36,16 @@ int main(int argc, char **argv)
 	slot_text[1] = '\0';
 	if (spawn("bench_ipc", child_argv) < 0)
 		return 2;
-	for (i = 0; i < 16; i++) {	/* warm up: the server is waiting after this */
-		m = (struct ipc_msg){ .tag = 1 };
-		ipc_call((uint64_t)slot, &m);
-	}
+	for (i = 0; i < 16; i++)	/* warm up: the server is waiting after this */
+		ipc_call_empty((uint64_t)slot, 1);
 	profile_begin();
 	t0 = rdinstret();
-	for (i = 0; i < N; i++) {
-		m = (struct ipc_msg){ .tag = 1 };
-		ipc_call((uint64_t)slot, &m);
-	}
+	for (i = 0; i < N; i++)
+		ipc_call_empty((uint64_t)slot, 1);
 	t1 = rdinstret();
 	profile_end();
 	bench_report("ipc_roundtrip", (double)(t1 - t0) / N, "instructions");
-	m = (struct ipc_msg){ .tag = 2 };
-	ipc_call((uint64_t)slot, &m);
+	ipc_call_empty((uint64_t)slot, 2);
 	wait(&status);
 	return 0;
 }
