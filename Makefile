@@ -1,6 +1,7 @@
 # A RISC-V microkernel whose page faults are served by a user-level pager.
 #
-#   make run [APP=prog.c] [QEMU_EXTRA=...]   boot, run the demo (or prog.c), exit
+#   make run [APP=prog.c] [TRACE=1] [QEMU_EXTRA=...]
+#                                            boot, run the demo (or prog.c), exit
 #   make test                                host tests + every QEMU test
 #   make bench                               BENCH lines (instruction counts)
 #   make gdb [APP=prog.c]                    QEMU halted, gdb attached
@@ -140,6 +141,10 @@ RUN_ARGS  := app
 else
 RUN_IMAGE := $(B)/boot.tar
 RUN_ARGS  := demo
+endif
+# TRACE=1: the VM server prints one line per fault.
+ifeq ($(TRACE),1)
+RUN_ARGS := trace=1 $(RUN_ARGS)
 endif
 
 # ---- running -------------------------------------------------------------
