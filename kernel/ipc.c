@@ -212,12 +212,21 @@ struct thread *ipc_call(struct thread *caller, struct endpoint *ep,
 	return hand_over(caller, receiver);
 }
 
-struct thread *ipc_reply(struct thread *replier, uint64_t peer_id,
-			 const struct message *m, int *error)
+struct thread *ipc_waiting_for(struct thread *replier, uint64_t peer_id)
 {
 	struct thread *peer = thread_lookup(peer_id);
 
-	if (peer == NULL || peer->state != THREAD_WAIT_REPLY || peer->replier != replier) {
+	if (peer == NULL || peer->state != THREAD_WAIT_REPLY || peer->replier != replier)
+		return NULL;
+	return peer;
+}
+
+struct thread *ipc_reply(struct thread *replier, uint64_t peer_id,
+			 const struct message *m, int *error)
+{
+	struct thread *peer = ipc_waiting_for(replier, peer_id);
+
+	if (peer == NULL) {
 		*error = -E_NOTHREAD;
 		return NULL;
 	}

@@ -72,6 +72,9 @@ struct thread *ipc_reply(struct thread *replier, uint64_t peer_id,
 struct thread *ipc_wait(struct thread *receiver, struct endpoint *ep,
 			struct thread *replied);
 
+/* The thread peer_id if it waits for a reply from `replier`, else NULL. */
+struct thread *ipc_waiting_for(struct thread *replier, uint64_t peer_id);
+
 /* Ends the call of a thread whose replier is gone: it gets -E_NOTHREAD. */
 void ipc_abort_call(struct thread *caller);
 

@@ -147,13 +147,15 @@ int space_map(struct space *s, vaddr_t va, paddr_t pa, uint64_t perm)
 
 /*
  * Calls fn on every present leaf entry in [va, va + len), stepping over a
- * missing level-0 table (2 MiB) at once.
+ * missing level-0 table (2 MiB) at once; fn says whether it changed the
+ * entry. Then one fence: for the page, or for the whole ASID if the range
+ * is larger (fork write-protects thousands of pages in one call).
  */
 static void for_each_leaf(struct space *s, vaddr_t va, uint64_t len,
-			  void (*fn)(struct space *, vaddr_t, pte_t *, uint64_t),
-			  uint64_t arg)
+			  bool (*fn)(pte_t *, uint64_t), uint64_t arg)
 {
-	vaddr_t end = va + len;
+	vaddr_t start = va, end = va + len;
+	uint64_t changed = 0;
 
 	while (va < end) {
 		pte_t *table = sv39_leaf_table(s->root, va, NULL);
@@ -164,18 +166,26 @@ static void for_each_leaf(struct space *s, vaddr_t va, uint64_t len,
 		for (; table != NULL && va < table_end; va += PAGE_SIZE) {
 			pte_t *pte = &table[PTE_INDEX(va, 0)];
 
-			if (*pte & PTE_V)
-				fn(s, va, pte, arg);
+			if ((*pte & PTE_V) && fn(pte, arg))
+				changed++;
 		}
 		va = table_end;
 	}
+	if (changed == 0)
+		return;
+	if (len == PAGE_SIZE)
+		flush_page(s, start);
+	else if (s->asid != 0)
+		sfence_vma_asid(s->asid);
+	else
+		sfence_vma_all();
 }
 
-static void unmap_one(struct space *s, vaddr_t va, pte_t *pte, uint64_t unused)
+static bool unmap_one(pte_t *pte, uint64_t unused)
 {
 	(void)unused;
 	*pte = 0;
-	flush_page(s, va);
+	return true;
 }
 
 void space_unmap(struct space *s, vaddr_t va, uint64_t len)
@@ -183,10 +193,10 @@ void space_unmap(struct space *s, vaddr_t va, uint64_t len)
 	for_each_leaf(s, va, len, unmap_one, 0);
 }
 
-static void protect_one(struct space *s, vaddr_t va, pte_t *pte, uint64_t perm)
+static bool protect_one(pte_t *pte, uint64_t perm)
 {
 	*pte = (*pte & ~PTE_RWX) | perm;
-	flush_page(s, va);
+	return true;
 }
 
 void space_protect(struct space *s, vaddr_t va, uint64_t len, uint64_t perm)
@@ -210,12 +220,12 @@ void space_read_ad(struct space *s, vaddr_t va, int pages,
 	}
 }
 
-static void clear_ad_one(struct space *s, vaddr_t va, pte_t *pte, uint64_t bits)
+static bool clear_ad_one(pte_t *pte, uint64_t bits)
 {
-	if (*pte & bits) {
-		*pte &= ~bits;
-		flush_page(s, va);
-	}
+	if (!(*pte & bits))
+		return false;
+	*pte &= ~bits;
+	return true;
 }
 
 void space_clear_ad(struct space *s, vaddr_t va, int pages, uint64_t pte_bits)

@@ -348,6 +348,50 @@ static struct thread *sys_shutdown(uint64_t status, uint64_t a1, uint64_t a2, ui
 	machine_exit((int)(status & 0xff));
 }
 
+static struct thread *sys_context_get(uint64_t a0, uint64_t peer_id, uint64_t a2,
+				      uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	struct thread *self = current_thread(), *peer;
+	struct user_context ctx;
+
+	(void)a0, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	if ((peer = ipc_waiting_for(self, peer_id)) == NULL)
+		return syscall_return(-E_NOTHREAD);
+	if (self->ipc_buffer == 0)
+		return syscall_return(-E_FAULT);
+	memcpy(ctx.x, peer->ctx.x, sizeof(ctx.x));
+	ctx.pc = peer->ctx.pc;
+	return syscall_return(space_copy_out(self->space, self->ipc_buffer, &ctx, sizeof(ctx)));
+}
+
+/*
+ * The peer resumes with a whole new context, in place of a reply: every
+ * register may be anything, but the pc must lie in user space.
+ */
+static struct thread *sys_context_reply(uint64_t a0, uint64_t peer_id, uint64_t a2,
+					uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	struct thread *self = current_thread(), *peer;
+	struct user_context ctx;
+	int error;
+
+	(void)a0, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	if ((peer = ipc_waiting_for(self, peer_id)) == NULL)
+		return syscall_return(-E_NOTHREAD);
+	if (self->ipc_buffer == 0)
+		return syscall_return(-E_FAULT);
+	if ((error = space_copy_in(self->space, &ctx, self->ipc_buffer, sizeof(ctx))) != 0)
+		return syscall_return(error);
+	if (ctx.pc >= USER_SPACE_END)
+		return syscall_return(-E_RANGE);
+	memcpy(peer->ctx.x, ctx.x, sizeof(ctx.x));
+	peer->ctx.pc = ctx.pc;
+	peer->in_fault = false;
+	peer->replier = NULL;
+	sched_enqueue(peer);
+	return syscall_return(0);
+}
+
 static struct thread *sys_nosys(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 				uint64_t a4, uint64_t a5, uint64_t a6)
 {
@@ -375,6 +419,8 @@ static syscall_fn *const syscall_table[NSYSCALLS] = {
 	[SYS_CLEAR_AD] = sys_clear_ad,
 	[SYS_CAP_COPY] = sys_cap_copy,
 	[SYS_SHUTDOWN] = sys_shutdown,
+	[SYS_CONTEXT_GET] = sys_context_get,
+	[SYS_CONTEXT_REPLY] = sys_context_reply,
 	[SYS_NOSYS] = sys_nosys,
 };
 

@@ -1,4 +1,5 @@
 #include <string.h>
+#include <sys/mman.h>
 #include "kern.h"
 #include "libuser.h"
 
@@ -9,4 +10,9 @@ void ipc_buffer_init(void)
 {
 	memset(ipc_buffer, 0, sizeof(ipc_buffer));
 	k_set_ipc_buffer(ipc_buffer);
+}
+
+void ipc_buffer_wire(void)
+{
+	mlock(ipc_buffer, sizeof(ipc_buffer));
 }

@@ -15,5 +15,6 @@ __attribute__((weak)) void __start_c(long *block)
 	char **argv = (char **)&block[1];
 
 	ipc_buffer_init();
+	ipc_buffer_wire();
 	exit(main(argc, argv));
 }

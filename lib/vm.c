@@ -15,12 +15,15 @@
 #include "proc.h"
 #include "vm_proto.h"
 
-/* Sends a request; returns the reply's label (0 or errno), *m the reply. */
+/*
+ * Sends a request; returns the reply's label (0 or errno), *m the reply.
+ * A reply whose data could not be written to our IPC buffer is an error.
+ */
 static int vm_call(struct ipc_msg *m)
 {
 	ipc_call(VM_SERVER_SLOT, m);
-	if ((int64_t)m->tag < 0)
-		return EIO;	/* the kernel refused: no VM server to talk to */
+	if ((int64_t)m->tag < 0 || (m->tag & TAG_TRUNCATED))
+		return EIO;
 	return (int)TAG_LABEL(m->tag);
 }
 
@@ -106,6 +109,39 @@ int mprotect(void *addr, size_t len, int prot)
 			     .w = { (uint64_t)addr, len, (uint64_t)prot } };
 
 	return (int)vm_result(&m, 0);
+}
+
+/* A range call: addr, len, and one argument. */
+static int range_call(enum vm_request request, const void *addr, size_t len, uint64_t arg)
+{
+	struct ipc_msg m = { .tag = TAG(request, 0), .w = { (uint64_t)addr, len, arg } };
+
+	return (int)vm_result(&m, 0);
+}
+
+int minherit(void *addr, size_t len, int inherit)
+{
+	return range_call(VM_MINHERIT, addr, len, (uint64_t)inherit);
+}
+
+int madvise(void *addr, size_t len, int advice)
+{
+	return range_call(VM_MADVISE, addr, len, (uint64_t)advice);
+}
+
+int mlock(const void *addr, size_t len)
+{
+	return range_call(VM_MLOCK, addr, len, 0);
+}
+
+int munlock(const void *addr, size_t len)
+{
+	return range_call(VM_MUNLOCK, addr, len, 0);
+}
+
+int msync(void *addr, size_t len, int flags)
+{
+	return range_call(VM_MSYNC, addr, len, (uint64_t)flags);
 }
 
 pid_t spawn(const char *path, char *const argv[])

@@ -79,32 +79,6 @@ int exec_load(struct proc *p, const struct initrd_file *file, vm_offset_t *entry
 	return 0;
 }
 
-/*
- * Copies into the process's memory as the process would write it: the
- * write fault makes the page resident, then we write through the pool
- * window. (FreeBSD's copyout, for a server that owns every frame.)
- */
-static int copyout(struct proc *p, vm_offset_t va, const void *src, size_t len)
-{
-	while (len > 0) {
-		size_t chunk = PAGE_SIZE - (va & PAGE_MASK);
-		vm_page_t m;
-		int rv;
-
-		if (chunk > len)
-			chunk = len;
-		rv = vm_fault(p->map, va, VM_PROT_WRITE, VM_FAULT_DIRTY, NULL);
-		if (rv != KERN_SUCCESS)
-			return kern_to_errno(rv);
-		m = pmap_lookup(p->map->pmap, trunc_page(va), NULL);
-		memcpy((uint8_t *)pmap_page_address(m) + (va & PAGE_MASK), src, chunk);
-		va += chunk;
-		src = (const uint8_t *)src + chunk;
-		len -= chunk;
-	}
-	return 0;
-}
-
 int exec_stack(struct proc *p, int argc, char *const argv[], vm_offset_t *sp)
 {
 	vm_offset_t strings, block, va;

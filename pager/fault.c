@@ -89,9 +89,11 @@ void vm_page_fault(struct proc *p, struct ipc_msg *m)
 	if (fault_trace)
 		trace_fault(p, addr, type, &info);
 	if (rv != KERN_SUCCESS) {
+		uint64_t thread = m->peer;
+
 		fault_signal(rv, &signo, &code);
-		m->peer = 0;	/* the thread is gone with its process */
-		proc_kill(p, signo, code, addr, pc);
+		m->peer = 0;	/* the handler's entry, or the end, is the reply */
+		signal_deliver(p, thread, signo, code, addr, pc);
 		return;
 	}
 	if (info.outcome == FAULT_OUTCOME_PAGER)
@@ -104,25 +106,25 @@ void vm_page_fault(struct proc *p, struct ipc_msg *m)
 /* MSG_EXCEPTION: a2 = scause, a3 = stval, a4 = pc. */
 void vm_exception(struct proc *p, struct ipc_msg *m)
 {
-	uint64_t scause = m->w[0], stval = m->w[1], pc = m->w[2];
+	uint64_t scause = m->w[0], stval = m->w[1], pc = m->w[2], thread = m->peer;
 
 	m->peer = 0;
 	switch (scause) {
 	case 3:		/* breakpoint */
-		proc_kill(p, SIGTRAP, TRAP_BRKPT, pc, pc);
+		signal_deliver(p, thread, SIGTRAP, TRAP_BRKPT, pc, pc);
 		break;
 	case 0:		/* instruction address misaligned */
 	case 4:		/* load address misaligned */
 	case 6:		/* store address misaligned */
-		proc_kill(p, SIGBUS, BUS_ADRALN, stval, pc);
+		signal_deliver(p, thread, SIGBUS, BUS_ADRALN, stval, pc);
 		break;
 	case 1:		/* instruction access fault */
 	case 5:		/* load access fault */
 	case 7:		/* store access fault */
-		proc_kill(p, SIGBUS, BUS_ADRERR, stval, pc);
+		signal_deliver(p, thread, SIGBUS, BUS_ADRERR, stval, pc);
 		break;
 	default:	/* illegal instruction, and anything else */
-		proc_kill(p, SIGILL, ILL_ILLOPC, pc, pc);
+		signal_deliver(p, thread, SIGILL, ILL_ILLOPC, pc, pc);
 		break;
 	}
 }

@@ -120,6 +120,56 @@ fail:
 	return NULL;
 }
 
+/*
+ * fork: the child gets a copy of the parent's map (copy-on-write, made by
+ * vm_map_fork), its caps, signal actions and mask, and one thread, which
+ * starts at `entry` - lib's trampoline that returns 0 from fork() in the
+ * child by jumping to registers the parent saved on its (now shared,
+ * copy-on-write) stack.
+ */
+struct proc *proc_fork(struct proc *parent, uint64_t entry, uint64_t arg, uint64_t sp,
+		       int *error)
+{
+	struct proc *p;
+	long tid;
+
+	if (entry >= USER_SPACE_END || sp > USER_SPACE_END) {
+		*error = EINVAL;
+		return NULL;
+	}
+	if ((p = proc_alloc()) == NULL) {
+		*error = EAGAIN;
+		return NULL;
+	}
+	p->state = PROC_ALIVE;
+	p->ppid = parent->pid;
+	memcpy(p->name, parent->name, sizeof(p->name));
+	p->brk_start = parent->brk_start;
+	p->brk = parent->brk;
+	memcpy(p->sigact, parent->sigact, sizeof(p->sigact));
+	p->sigmask = parent->sigmask;
+	p->sigtramp = parent->sigtramp;
+	if ((p->map = vm_map_fork(parent->map)) == NULL) {
+		p->state = PROC_FREE;
+		*error = ENOMEM;
+		return NULL;
+	}
+	p->space = p->map->pmap->hw_id;
+	pmap_batch_flush();
+	inherit_caps(parent, p);
+	if (k_cap_copy(p->space, VM_SERVER_SLOT, SPACE_SELF, ROOT_ENDPOINT_SLOT,
+		       proc_badge(p)) != 0 ||
+	    (tid = k_thread_create(p->space, entry, sp, arg, ROOT_ENDPOINT_SLOT,
+				   proc_badge(p))) < 0) {
+		proc_teardown(p);
+		p->state = PROC_FREE;
+		*error = EAGAIN;
+		return NULL;
+	}
+	p->thread = (uint64_t)tid;
+	return p;
+}
+
 static bool wait_matches(const struct proc *parent, const struct proc *child)
 {
 	return child->ppid == parent->pid &&

@@ -15,6 +15,13 @@
 
 #define SPAWN_MAX_ARGS 32
 
+/* <sys/mman.h> and the VM core agree on these values: requests pass them through. */
+_Static_assert(MADV_NORMAL == MADV_NORMAL_VM && MADV_RANDOM == MADV_RANDOM_VM &&
+	       MADV_SEQUENTIAL == MADV_SEQUENTIAL_VM && MADV_WILLNEED == MADV_WILLNEED_VM &&
+	       MADV_DONTNEED == MADV_DONTNEED_VM, "madvise values");
+_Static_assert(INHERIT_SHARE == VM_INHERIT_SHARE && INHERIT_COPY == VM_INHERIT_COPY &&
+	       INHERIT_NONE == VM_INHERIT_NONE, "minherit values");
+
 static void reply(struct ipc_msg *m, int error, uint64_t w0, uint64_t w1)
 {
 	m->tag = TAG(error, 0);
@@ -72,6 +79,25 @@ static void do_sbrk(struct proc *p, struct ipc_msg *m)
 	reply(m, kern_errno(rv), old, 0);
 }
 
+/*
+ * Shared anonymous memory: its object exists from the start (the sharers
+ * must agree on it), and fork shares it rather than copying.
+ */
+static int map_shared_anon(struct proc *p, vm_offset_t addr, vm_offset_t len, vm_prot_t prot)
+{
+	vm_object_t object = vm_object_allocate(atop(len));
+	int rv;
+
+	if (object == NULL)
+		return KERN_RESOURCE_SHORTAGE;
+	rv = vm_map_insert(p->map, object, 0, addr, addr + len, prot, VM_PROT_ALL, 0);
+	if (rv != KERN_SUCCESS) {
+		vm_object_deallocate(object);
+		return rv;
+	}
+	return vm_map_inherit(p->map, addr, addr + len, VM_INHERIT_SHARE);
+}
+
 static void do_mmap(struct proc *p, struct ipc_msg *m)
 {
 	vm_offset_t addr = m->w[0], len = round_page(m->w[1]);
@@ -82,10 +108,6 @@ static void do_mmap(struct proc *p, struct ipc_msg *m)
 	    (flags & (MAP_SHARED | MAP_PRIVATE)) == (MAP_SHARED | MAP_PRIVATE) ||
 	    (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)) != 0) {
 		reply(m, EINVAL, 0, 0);
-		return;
-	}
-	if (flags & MAP_SHARED) {
-		reply(m, EOPNOTSUPP, 0, 0);	/* shared anonymous memory: issue 3 */
 		return;
 	}
 	if (flags & MAP_FIXED) {
@@ -115,8 +137,11 @@ static void do_mmap(struct proc *p, struct ipc_msg *m)
 			return;
 		}
 	}
-	rv = vm_map_insert(p->map, NULL, 0, addr, addr + len, prot_of((uint64_t)prot),
-			   VM_PROT_ALL, 0);
+	if (flags & MAP_SHARED)
+		rv = map_shared_anon(p, addr, len, prot_of((uint64_t)prot));
+	else
+		rv = vm_map_insert(p->map, NULL, 0, addr, addr + len, prot_of((uint64_t)prot),
+				   VM_PROT_ALL, 0);
 	reply(m, kern_errno(rv), addr, 0);
 }
 
@@ -179,6 +204,72 @@ static void do_waitpid(struct proc *p, struct ipc_msg *m)
 		m->peer = 0;		/* the reply comes when a child exits */
 }
 
+/* The page-aligned range of a request's w0/w1, or false. */
+static bool request_range(struct ipc_msg *m, vm_offset_t *start, vm_offset_t *end)
+{
+	vm_offset_t len = round_page(m->w[1]);
+
+	if (!user_range_ok(m->w[0], len) || len < m->w[1])
+		return false;
+	*start = m->w[0];
+	*end = m->w[0] + len;
+	return true;
+}
+
+/* minherit, madvise, mlock, munlock, msync: a range and an argument. */
+static void do_range(struct proc *p, struct ipc_msg *m)
+{
+	vm_offset_t start, end;
+	int rv = KERN_SUCCESS;
+
+	if (!request_range(m, &start, &end)) {
+		reply(m, EINVAL, 0, 0);
+		return;
+	}
+	switch (TAG_LABEL(m->tag)) {
+	case VM_MINHERIT:
+		rv = vm_map_inherit(p->map, start, end, (int)m->w[2]);
+		break;
+	case VM_MADVISE:
+		/* <sys/mman.h>'s advice values are the VM core's. */
+		rv = vm_map_madvise(p->map, start, end, (int)m->w[2]);
+		break;
+	case VM_MLOCK:
+		rv = vm_map_wire(p->map, start, end);
+		break;
+	case VM_MUNLOCK:
+		rv = vm_map_unwire(p->map, start, end);
+		break;
+	case VM_MSYNC:
+		/* Anonymous memory has no store to write to (files: issue 4). */
+		if (m->w[2] & ~(uint64_t)(MS_ASYNC | MS_INVALIDATE) ||
+		    (m->w[2] & (MS_ASYNC | MS_INVALIDATE)) == (MS_ASYNC | MS_INVALIDATE))
+			rv = KERN_INVALID_ARGUMENT;
+		else if (!vm_map_range_mapped(p->map, start, end))
+			rv = KERN_INVALID_ADDRESS;
+		break;
+	}
+	reply(m, kern_errno(rv), 0, 0);
+}
+
+static void do_fork(struct proc *p, struct ipc_msg *m)
+{
+	int error = 0;
+	struct proc *child = proc_fork(p, m->w[0], m->w[1], m->w[2], &error);
+
+	reply(m, child != NULL ? 0 : error, child != NULL ? (uint64_t)child->pid : 0, 0);
+}
+
+/*
+ * The IPC buffer, for a reply that carries data. Mappings still batched go
+ * to the kernel first: sending them uses the same buffer.
+ */
+static void *reply_buffer(void)
+{
+	pmap_batch_flush();
+	return ipc_buffer;
+}
+
 static void do_vmmeter(struct ipc_msg *m)
 {
 	struct vmmeter v = {
@@ -190,7 +281,7 @@ static void do_vmmeter(struct ipc_msg *m)
 		.v_objects = vm_cnt.v_objects, .v_prefaults = vm_cnt.v_prefaults,
 	};
 
-	memcpy(ipc_buffer, &v, sizeof(v));
+	memcpy(reply_buffer(), &v, sizeof(v));
 	m->tag = TAG(0, sizeof(v));
 }
 
@@ -230,6 +321,22 @@ void vm_request(struct proc *p, struct ipc_msg *m)
 		break;
 	case VM_PREZERO:
 		reply(m, 0, vm_page_prezero(m->w[0]), 0);
+		break;
+	case VM_FORK:
+		do_fork(p, m);
+		break;
+	case VM_MINHERIT:
+	case VM_MADVISE:
+	case VM_MLOCK:
+	case VM_MUNLOCK:
+	case VM_MSYNC:
+		do_range(p, m);
+		break;
+	case VM_SIGACTION:
+	case VM_SIGPROCMASK:
+	case VM_SIGRETURN:
+	case VM_RAISE:
+		signal_request(p, m);
 		break;
 	default:
 		reply(m, ENOSYS, 0, 0);

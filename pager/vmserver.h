@@ -22,6 +22,14 @@
 
 enum proc_state { PROC_FREE, PROC_ALIVE, PROC_ZOMBIE };
 
+#define NSIGNALS 32
+
+struct sig_action {
+	uint64_t handler;		/* 0: default, 1: ignore, else the function */
+	uint64_t mask;			/* blocked while it runs */
+	int flags;			/* SA_ */
+};
+
 struct proc {
 	enum proc_state state;
 	int pid, ppid;
@@ -34,6 +42,9 @@ struct proc {
 	uint64_t waiting_thread;	/* in waitpid: reply owed to this thread */
 	int waiting_for;		/* ... for this pid, or -1 for any child */
 	uint64_t minflt, majflt;	/* faults served without / with a pager */
+	struct sig_action sigact[NSIGNALS];
+	uint64_t sigmask;		/* blocked signals: bit signo - 1 */
+	uint64_t sigtramp;		/* where handlers are entered from */
 };
 
 /* Set by the trace=1 boot argument: one line per fault. */
@@ -57,6 +68,26 @@ void proc_exit(struct proc *p, int status);
 
 /* Ends a process with a signal, as the default action would. */
 void proc_kill(struct proc *p, int signo, int code, uint64_t addr, uint64_t pc);
+
+/* A child of p with a copy of its memory (fork); NULL and *error if none. */
+struct proc *proc_fork(struct proc *p, uint64_t entry, uint64_t arg, uint64_t sp, int *error);
+
+/*
+ * A synchronous signal for `thread` of p, which waits for our reply (a
+ * fault, or a call): run its handler, or end p as the default action does.
+ */
+void signal_deliver(struct proc *p, uint64_t thread, int signo, int code, uint64_t addr,
+		    uint64_t pc);
+
+/* sigaction, sigprocmask, sigreturn, raise: fill m with the reply or m->peer = 0. */
+void signal_request(struct proc *p, struct ipc_msg *m);
+
+/*
+ * Reads or writes a process's memory as the process would: faulting pages
+ * in (copy-on-write included) and honouring its protections. 0 or -errno.
+ */
+int copyin(struct proc *p, vm_offset_t va, void *dst, size_t len);
+int copyout(struct proc *p, vm_offset_t va, const void *src, size_t len);
 
 /*
  * waitpid: 0 and *reply filled when a child can be reaped now; -errno on

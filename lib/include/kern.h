@@ -188,6 +188,18 @@ static inline long k_cap_copy(uint64_t dst_space, uint64_t dst_slot, uint64_t sr
 	return kcall(SYS_CAP_COPY, dst_space, dst_slot, src_space, src_slot, badge, 0, 0);
 }
 
+/* Copies the registers of `peer` (waiting for our reply) into our IPC buffer. */
+static inline long k_context_get(uint64_t peer)
+{
+	return kcall(SYS_CONTEXT_GET, 0, peer, 0, 0, 0, 0, 0);
+}
+
+/* Resumes `peer` (waiting for our reply) with the context in our IPC buffer. */
+static inline long k_context_reply(uint64_t peer)
+{
+	return kcall(SYS_CONTEXT_REPLY, 0, peer, 0, 0, 0, 0, 0);
+}
+
 static inline long k_shutdown(int status)
 {
 	return kcall(SYS_SHUTDOWN, (uint64_t)status, 0, 0, 0, 0, 0, 0);

@@ -14,4 +14,12 @@ extern char ipc_buffer[];
 /* Registers ipc_buffer with the kernel after making it resident. */
 void ipc_buffer_init(void);
 
+/*
+ * Wires the IPC buffer (mlock). The kernel writes replies into it and never
+ * takes a fault to do so, so it must stay mapped and writable - also after a
+ * fork, which would make it copy-on-write if it were not wired. Processes
+ * only: the root task has no VM server to ask.
+ */
+void ipc_buffer_wire(void);
+
 #endif

@@ -22,6 +22,26 @@ enum vm_request {
 	VM_VMMETER,	/* -> buffer: struct vmmeter */
 	VM_RUSAGE,	/* -> w0 = minor faults, w1 = major faults */
 	VM_PREZERO,	/* w0 = pages -> w0 = pages zeroed ahead of need */
+	VM_FORK,	/* w0 = child's entry, w1 = its argument, w2 = its sp
+			   -> w0 = child's pid */
+	VM_MINHERIT,	/* w0 = addr, w1 = len, w2 = inheritance */
+	VM_MADVISE,	/* w0 = addr, w1 = len, w2 = advice */
+	VM_MLOCK,	/* w0 = addr, w1 = len */
+	VM_MUNLOCK,	/* w0 = addr, w1 = len */
+	VM_MSYNC,	/* w0 = addr, w1 = len, w2 = flags */
+	VM_SIGACTION,	/* w0 = signo | flags << 32, w1 = handler, w2 = mask,
+			   w3 = the trampoline handlers run from
+			   -> w0 = old handler, w1 = old flags, w2 = old mask */
+	VM_SIGPROCMASK,	/* w0 = how (0: just read), w1 = set -> w0 = old mask */
+	VM_SIGRETURN,	/* w0 = the ucontext_t to resume: no reply, the thread
+			   resumes there */
+	VM_RAISE,	/* w0 = signo: delivered as a fault's signal would be */
 };
+
+/*
+ * How a handler is entered: the VM server resumes the thread at the
+ * trampoline the process registered, with a0 = signo, a1 = &siginfo,
+ * a2 = &ucontext (all on the thread's stack), a3 = the handler.
+ */
 
 #endif

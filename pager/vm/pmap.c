@@ -194,6 +194,16 @@ vm_page_t pmap_lookup(pmap_t pmap, vm_offset_t va, vm_prot_t *prot)
 	return pv->page;
 }
 
+bool pmap_unwire(pmap_t pmap, vm_offset_t va)
+{
+	struct pv_entry *pv = vm_radix_lookup(&pmap->pvs, atop(va));
+	bool was = pv != NULL && pv->wired;
+
+	if (pv != NULL)
+		pv->wired = false;
+	return was;
+}
+
 bool pmap_is_prefaultable(pmap_t pmap, vm_offset_t va)
 {
 	return vm_radix_lookup(&pmap->pvs, atop(va)) == NULL;

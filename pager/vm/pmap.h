@@ -53,6 +53,9 @@ void pmap_remove(pmap_t pmap, vm_offset_t sva, vm_offset_t eva);
 /* Lowers the protection of the mappings in range (never raises it). */
 void pmap_protect(pmap_t pmap, vm_offset_t sva, vm_offset_t eva, vm_prot_t prot);
 
+/* Clears the wired mark of the mapping at va; returns whether it was wired. */
+bool pmap_unwire(pmap_t pmap, vm_offset_t va);
+
 /* The page mapped at va, or NULL. */
 vm_page_t pmap_lookup(pmap_t pmap, vm_offset_t va, vm_prot_t *prot);
 /* Nothing is mapped at va: a prefault may map something there. */

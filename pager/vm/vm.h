@@ -73,6 +73,8 @@ struct vm_counters {
 	uint64_t v_free_count;	/* pages free */
 	uint64_t v_wire_count;	/* pages wired (VM structures included) */
 	uint64_t v_objects;	/* live VM objects */
+	uint64_t v_collapses;	/* backing objects absorbed by their shadow */
+	uint64_t v_bypasses;	/* backing objects skipped by their shadow */
 };
 extern struct vm_counters vm_cnt;
 

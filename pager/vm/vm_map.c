@@ -1,3 +1,4 @@
+#include "vm_fault.h"
 #include "vm_map.h"
 #include "vm_zone.h"
 
@@ -326,6 +327,28 @@ int vm_map_find_space(vm_map_t map, vm_offset_t length, vm_offset_t *addr)
 }
 
 /*
+ * Unwires the pages an entry wired. They are in its first object - wiring
+ * made every copy - whether mapped still or not (mprotect may have removed
+ * the mappings), so the walk is over the object, as FreeBSD's.
+ */
+static void entry_unwire(vm_map_t map, vm_map_entry_t e)
+{
+	vm_pindex_t pindex = e->offset, end = e->offset + atop(e->end - e->start), found;
+	vm_page_t m;
+
+	while (e->object != NULL &&
+	       (m = vm_radix_lookup_ge(&e->object->pages, pindex, &found)) != NULL &&
+	       found < end) {
+		if (m->wire_count > 0)
+			vm_page_unwire(m);
+		pmap_unwire(map->pmap, e->start + ptoa(found - e->offset));
+		pindex = found + 1;
+	}
+	e->wired_count = 0;
+	e->eflags &= (uint16_t)~MAP_ENTRY_USER_WIRED;
+}
+
+/*
  * Removes one entry whose mappings are gone. Pages of an anonymous object
  * that only this entry maps can go now (FreeBSD's OBJ_ONEMAPPING test):
  * no other entry or shadow can reach them.
@@ -334,6 +357,8 @@ static void entry_delete(vm_map_t map, vm_map_entry_t e)
 {
 	vm_object_t object = e->object;
 
+	if (e->wired_count > 0)
+		entry_unwire(map, e);
 	entry_unlink(map, e);
 	if (object != NULL) {
 		if (object->pager == NULL && (object->flags & OBJ_ONEMAPPING) &&
@@ -446,6 +471,239 @@ int vm_map_lookup(vm_map_t map, vm_offset_t vaddr, vm_prot_t fault_type,
 	*object = e->object;
 	*pindex = e->offset + atop(vaddr - e->start);
 	return KERN_SUCCESS;
+}
+
+/* ---- fork ------------------------------------------------------------- */
+
+/* A copy of e for map `to`, with a reference on e's object; NULL if out of memory. */
+static vm_map_entry_t entry_clone(vm_map_t to, vm_map_entry_t e)
+{
+	vm_map_entry_t clone = vm_zone_alloc(&entry_zone);
+
+	if (clone == NULL)
+		return NULL;
+	*clone = *e;
+	clone->wired_count = 0;			/* wiring is not inherited */
+	clone->eflags &= (uint16_t)~MAP_ENTRY_USER_WIRED;
+	if (clone->object != NULL)
+		vm_object_reference(clone->object);
+	entry_link(to, to->last, clone);	/* entries come in address order */
+	return clone;
+}
+
+/* VM_INHERIT_SHARE: both maps see the same object, private copy first if due. */
+static int fork_share(vm_map_t old, vm_map_t new, vm_map_entry_t e)
+{
+	if (e->object == NULL && entry_make_object(e) != KERN_SUCCESS)
+		return KERN_RESOURCE_SHORTAGE;
+	if ((e->eflags & MAP_ENTRY_NEEDS_COPY) && entry_make_shadow(old, e) != KERN_SUCCESS)
+		return KERN_RESOURCE_SHORTAGE;
+	e->object->flags &= ~OBJ_ONEMAPPING;
+	return entry_clone(new, e) != NULL ? KERN_SUCCESS : KERN_RESOURCE_SHORTAGE;
+}
+
+/*
+ * A wired entry cannot become copy-on-write in the parent (its pages must
+ * stay writable without a fault), so the child's copy is made at once:
+ * a copying fault on each page of the child's needs-copy entry.
+ */
+static int fork_copy_now(vm_map_t new, vm_map_entry_t clone)
+{
+	vm_offset_t va;
+	int rv;
+
+	for (va = clone->start; va < clone->end; va += PAGE_SIZE)
+		if ((rv = vm_fault(new, va, VM_PROT_READ | VM_PROT_COPY, VM_FAULT_NORMAL,
+				   NULL)) != KERN_SUCCESS)
+			return rv;
+	return KERN_SUCCESS;
+}
+
+/* VM_INHERIT_COPY: copy-on-write in both maps, made lazily (vm_map_lookup). */
+static int fork_copy(vm_map_t old, vm_map_t new, vm_map_entry_t e)
+{
+	vm_map_entry_t clone = entry_clone(new, e);
+
+	if (clone == NULL)
+		return KERN_RESOURCE_SHORTAGE;
+	if (e->object == NULL)
+		return KERN_SUCCESS;		/* nothing touched yet: nothing to share */
+	e->object->flags &= ~OBJ_ONEMAPPING;
+	clone->eflags |= MAP_ENTRY_COW | MAP_ENTRY_NEEDS_COPY;
+	if (e->wired_count > 0)
+		return fork_copy_now(new, clone);
+	if (!(e->eflags & MAP_ENTRY_NEEDS_COPY))
+		pmap_protect(old->pmap, e->start, e->end,
+			     e->protection & (vm_prot_t)~VM_PROT_WRITE);
+	e->eflags |= MAP_ENTRY_COW | MAP_ENTRY_NEEDS_COPY;
+	return KERN_SUCCESS;
+}
+
+vm_map_t vm_map_fork(vm_map_t old)
+{
+	vm_map_t new = vm_map_create(old->min_offset, old->max_offset);
+	vm_map_entry_t e;
+	int rv = KERN_SUCCESS;
+
+	if (new == NULL)
+		return NULL;
+	for (e = old->first; e != NULL && rv == KERN_SUCCESS; e = e->next) {
+		if (e->inheritance == VM_INHERIT_SHARE)
+			rv = fork_share(old, new, e);
+		else if (e->inheritance == VM_INHERIT_COPY)
+			rv = fork_copy(old, new, e);
+	}
+	old->timestamp++;
+	if (rv != KERN_SUCCESS) {
+		vm_map_destroy(new);
+		return NULL;
+	}
+	return new;
+}
+
+/* ---- attributes of ranges: inheritance, advice, wiring ----------------- */
+
+/*
+ * Clips the entries of [start, end) and calls fn on each; the range must be
+ * mapped. Stops at the first error.
+ */
+static int for_each_entry(vm_map_t map, vm_offset_t start, vm_offset_t end,
+			  int (*fn)(vm_map_t, vm_map_entry_t, int), int arg)
+{
+	vm_map_entry_t e;
+	int rv;
+
+	if (!vm_map_range_mapped(map, start, end))
+		return KERN_INVALID_ADDRESS;
+	for (e = vm_map_lookup_entry(map, start); e != NULL && e->start < end; e = e->next) {
+		if ((rv = clip_start(map, e, start)) != KERN_SUCCESS ||
+		    (rv = clip_end(map, e, end)) != KERN_SUCCESS ||
+		    (rv = fn(map, e, arg)) != KERN_SUCCESS)
+			return rv;
+	}
+	map->timestamp++;
+	return KERN_SUCCESS;
+}
+
+static int set_inheritance(vm_map_t map, vm_map_entry_t e, int inheritance)
+{
+	(void)map;
+	e->inheritance = (uint8_t)inheritance;
+	return KERN_SUCCESS;
+}
+
+int vm_map_inherit(vm_map_t map, vm_offset_t start, vm_offset_t end, int inheritance)
+{
+	if (inheritance != VM_INHERIT_SHARE && inheritance != VM_INHERIT_COPY &&
+	    inheritance != VM_INHERIT_NONE)
+		return KERN_INVALID_ARGUMENT;
+	return for_each_entry(map, start, end, set_inheritance, inheritance);
+}
+
+/*
+ * The resident pages of e's first object in [start, end) that no write
+ * would have to copy: MADV_WILLNEED maps them, MADV_DONTNEED lowers them.
+ */
+static int advise_pages(vm_map_t map, vm_map_entry_t e, int advice)
+{
+	vm_pindex_t pindex = e->offset, end = e->offset + atop(e->end - e->start), found;
+	vm_prot_t prot = e->protection;
+	vm_page_t m;
+
+	if (e->object == NULL)
+		return KERN_SUCCESS;
+	if (e->eflags & MAP_ENTRY_NEEDS_COPY)
+		prot &= (vm_prot_t)~VM_PROT_WRITE;
+	while ((m = vm_radix_lookup_ge(&e->object->pages, pindex, &found)) != NULL &&
+	       found < end) {
+		vm_offset_t va = e->start + ptoa(found - e->offset);
+
+		pindex = found + 1;
+		if (!m->valid || m->busy)
+			continue;
+		if (advice == MADV_DONTNEED_VM) {
+			vm_page_deactivate(m);
+		} else if (pmap_is_prefaultable(map->pmap, va)) {
+			/* Read-only unless already dirty: dirty tracking stays exact. */
+			if (pmap_enter(map->pmap, va, m, m->dirty ? prot :
+				       prot & (vm_prot_t)~VM_PROT_WRITE, false) != KERN_SUCCESS)
+				return KERN_RESOURCE_SHORTAGE;
+			vm_page_activate(m);
+		}
+	}
+	return KERN_SUCCESS;
+}
+
+static int set_behavior(vm_map_t map, vm_map_entry_t e, int behavior)
+{
+	(void)map;
+	e->behavior = (uint8_t)behavior;
+	e->read_ahead = 0;
+	return KERN_SUCCESS;
+}
+
+int vm_map_madvise(vm_map_t map, vm_offset_t start, vm_offset_t end, int advice)
+{
+	switch (advice) {
+	case MADV_NORMAL_VM:
+		return for_each_entry(map, start, end, set_behavior, MAP_BEHAV_NORMAL);
+	case MADV_RANDOM_VM:
+		return for_each_entry(map, start, end, set_behavior, MAP_BEHAV_RANDOM);
+	case MADV_SEQUENTIAL_VM:
+		return for_each_entry(map, start, end, set_behavior, MAP_BEHAV_SEQUENTIAL);
+	case MADV_WILLNEED_VM:
+	case MADV_DONTNEED_VM:
+		return for_each_entry(map, start, end, advise_pages, advice);
+	}
+	return KERN_INVALID_ARGUMENT;
+}
+
+/*
+ * Wires one entry: every page faulted in with every right the entry gives
+ * (copy-on-write copies made now), wired, and mapped wired. Undone if a
+ * page cannot be had.
+ */
+static int wire_entry(vm_map_t map, vm_map_entry_t e, int unused)
+{
+	vm_offset_t va;
+	vm_prot_t type;
+	int rv;
+
+	(void)unused;
+	if (e->eflags & MAP_ENTRY_USER_WIRED)
+		return KERN_SUCCESS;		/* mlock does not nest */
+	if (e->protection == VM_PROT_NONE)
+		return KERN_PROTECTION_FAILURE;
+	e->wired_count = 1;
+	e->eflags |= MAP_ENTRY_USER_WIRED;
+	/* A private mapping's wired pages are its own copies, in its first object. */
+	type = e->protection | (e->eflags & MAP_ENTRY_COW ? VM_PROT_COPY : 0);
+	for (va = e->start; va < e->end; va += PAGE_SIZE) {
+		rv = vm_fault(map, va, type, VM_FAULT_WIRE, NULL);
+		if (rv != KERN_SUCCESS) {
+			entry_unwire(map, e);
+			return rv;
+		}
+	}
+	return KERN_SUCCESS;
+}
+
+static int unwire_entry(vm_map_t map, vm_map_entry_t e, int unused)
+{
+	(void)unused;
+	if (e->eflags & MAP_ENTRY_USER_WIRED)
+		entry_unwire(map, e);
+	return KERN_SUCCESS;
+}
+
+int vm_map_wire(vm_map_t map, vm_offset_t start, vm_offset_t end)
+{
+	return for_each_entry(map, start, end, wire_entry, 0);
+}
+
+int vm_map_unwire(vm_map_t map, vm_offset_t start, vm_offset_t end)
+{
+	return for_each_entry(map, start, end, unwire_entry, 0);
 }
 
 /* Checks a subtree's order and balance; returns its height. */

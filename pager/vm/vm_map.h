@@ -93,6 +93,32 @@ int vm_map_delete(vm_map_t map, vm_offset_t start, vm_offset_t end);
 /* Sets the protection of [start, end); fails if it exceeds an entry's max. */
 int vm_map_protect(vm_map_t map, vm_offset_t start, vm_offset_t end, vm_prot_t prot);
 
+/*
+ * The map of a forked child (FreeBSD's vmspace_fork): entries inherited as
+ * VM_INHERIT_COPY become copy-on-write and needs-copy in both maps and the
+ * parent's writable mappings read-only; VM_INHERIT_SHARE entries share their
+ * object; VM_INHERIT_NONE ones are left out. NULL when out of memory.
+ */
+vm_map_t vm_map_fork(vm_map_t old);
+
+/* minherit(): the inheritance of [start, end), which must be mapped. */
+int vm_map_inherit(vm_map_t map, vm_offset_t start, vm_offset_t end, int inheritance);
+
+/* madvise() advice, as the VM core knows it (the server maps <sys/mman.h>'s onto these). */
+#define MADV_NORMAL_VM     0
+#define MADV_RANDOM_VM     1
+#define MADV_SEQUENTIAL_VM 2
+#define MADV_WILLNEED_VM   3	/* map the resident pages now */
+#define MADV_DONTNEED_VM   4	/* lower the pages' priority; the data stays */
+int vm_map_madvise(vm_map_t map, vm_offset_t start, vm_offset_t end, int advice);
+
+/*
+ * mlock()/munlock(): fault in and wire every page of [start, end) (copies
+ * made now), or unwire them. The range must be mapped.
+ */
+int vm_map_wire(vm_map_t map, vm_offset_t start, vm_offset_t end);
+int vm_map_unwire(vm_map_t map, vm_offset_t start, vm_offset_t end);
+
 /* Is every page of [start, end) mapped by some entry? */
 bool vm_map_range_mapped(vm_map_t map, vm_offset_t start, vm_offset_t end);
 

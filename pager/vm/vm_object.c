@@ -74,17 +74,116 @@ static void vm_object_terminate(vm_object_t object)
 	vm_zone_free(&object_zone, object);
 }
 
-/* Iterative, not recursive: a chain may be long. */
+/*
+ * Iterative, not recursive: a chain may be long. When the last reference
+ * but one goes and the one left is a shadow's, the shadow is the object's
+ * only user: it absorbs it (vm_object_collapse), and the chain gets shorter.
+ */
 void vm_object_deallocate(vm_object_t object)
 {
 	while (object != NULL) {
 		vm_object_t backing = object->backing_object;
 
 		VM_ASSERT(object->ref_count > 0);
-		if (--object->ref_count > 0)
+		if (--object->ref_count > 0) {
+			if (object->ref_count == 1 && object->shadow_count == 1 &&
+			    object->pager == NULL)
+				vm_object_collapse(object->shadows);
 			return;
+		}
 		vm_object_terminate(object);
 		object = backing;	/* the dead object's reference on it */
+	}
+}
+
+/*
+ * Moves every page of backing that object can use up into object; frees
+ * the others (outside object's window, or hidden behind object's own page).
+ * Returns false if a page could not move (no memory for the radix tree):
+ * the pages moved so far are where they should be, and nothing is lost.
+ */
+static bool collapse_pages(vm_object_t object, vm_object_t backing)
+{
+	vm_pindex_t offset = object->backing_offset, pindex;
+	vm_page_t m;
+
+	while ((m = vm_radix_lookup_ge(&backing->pages, 0, &pindex)) != NULL) {
+		VM_ASSERT(m->wire_count == 0 && !m->busy);
+		if (pindex < offset || pindex - offset >= object->size ||
+		    vm_object_page_lookup(object, pindex - offset) != NULL)
+			vm_page_free(m);
+		else if (vm_object_page_rename(m, object, pindex - offset) != 0)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * object stops looking at backing and looks at backing's backing object
+ * instead, at the combined offset. The caller's reference on backing is
+ * the one object held; `takes_reference` says if object must take a new
+ * one on the new backing object (bypass) or inherits backing's (collapse).
+ */
+static void adopt_backing(vm_object_t object, vm_object_t backing, bool takes_reference)
+{
+	vm_object_t next = backing->backing_object;
+
+	shadow_unlink(object, backing);
+	object->backing_object = next;
+	if (next == NULL) {
+		object->backing_offset = 0;
+		return;
+	}
+	object->backing_offset += backing->backing_offset;
+	shadow_link(object, next);
+	if (takes_reference) {
+		vm_object_reference(next);
+	} else {
+		shadow_unlink(backing, next);
+		backing->backing_object = NULL;
+	}
+}
+
+/* Has object a valid page for every page backing could show it? */
+static bool all_shadowed(vm_object_t object, vm_object_t backing)
+{
+	vm_pindex_t offset = object->backing_offset, pindex = offset, found;
+	vm_page_t m, mine;
+
+	while ((m = vm_radix_lookup_ge(&backing->pages, pindex, &found)) != NULL &&
+	       found - offset < object->size) {
+		mine = vm_object_page_lookup(object, found - offset);
+		if (mine == NULL || !mine->valid)
+			return false;
+		pindex = found + 1;
+	}
+	return true;
+}
+
+void vm_object_collapse(vm_object_t object)
+{
+	for (;;) {
+		vm_object_t backing = object->backing_object;
+
+		if (backing == NULL || backing->pager != NULL ||
+		    ((object->flags | backing->flags) & OBJ_DEAD))
+			return;
+		if (backing->ref_count == 1) {
+			/* Only object sees backing: absorb it. */
+			if (!collapse_pages(object, backing))
+				return;
+			adopt_backing(object, backing, false);
+			backing->ref_count = 0;
+			vm_object_terminate(backing);
+			vm_cnt.v_collapses++;
+		} else if (all_shadowed(object, backing)) {
+			/* backing is shared, but hidden from object: skip it. */
+			adopt_backing(object, backing, true);
+			vm_object_deallocate(backing);
+			vm_cnt.v_bypasses++;
+		} else {
+			return;
+		}
 	}
 }
 

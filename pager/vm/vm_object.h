@@ -48,6 +48,13 @@ void vm_object_reference(vm_object_t object);
 void vm_object_deallocate(vm_object_t object);
 
 /*
+ * Shortens the chain below object (FreeBSD's vm_object_collapse): a backing
+ * object only object refers to is absorbed - its pages move up, it dies;
+ * one that others share but whose pages object all hides is bypassed.
+ */
+void vm_object_collapse(vm_object_t object);
+
+/*
  * Makes *object the backing object of a new anonymous object for `length`
  * pages from *offset, which replaces it; the caller's reference moves to the
  * new object. Returns KERN_SUCCESS or KERN_RESOURCE_SHORTAGE.

@@ -165,8 +165,11 @@ void *vm_radix_lookup(struct vm_radix *rt, uint64_t key)
 	return leaf != NULL ? leaf->slot[key & RADIX_MASK] : NULL;
 }
 
-/* The first value with key >= key under node, which covers keys from base. */
-static void *find_ge(const struct radix_node *node, int level, uint64_t base,
+/*
+ * The first value with key >= key under node, which covers keys from base.
+ * The bottom node it is found in becomes the tree's hint.
+ */
+static void *find_ge(struct vm_radix *rt, struct radix_node *node, int level, uint64_t base,
 		     uint64_t key, uint64_t *found)
 {
 	int shift = (level - 1) * RADIX_BITS;
@@ -180,9 +183,11 @@ static void *find_ge(const struct radix_node *node, int level, uint64_t base,
 			continue;
 		if (level == 1) {
 			*found = child_base;
+			rt->hint_leaf = node;
+			rt->hint_prefix = base >> RADIX_BITS;
 			return node->slot[i];
 		}
-		v = find_ge(node->slot[i], level - 1, child_base,
+		v = find_ge(rt, node->slot[i], level - 1, child_base,
 			    key > child_base ? key : child_base, found);
 		if (v != NULL)
 			return v;
@@ -190,11 +195,29 @@ static void *find_ge(const struct radix_node *node, int level, uint64_t base,
 	return NULL;
 }
 
-void *vm_radix_lookup_ge(const struct vm_radix *rt, uint64_t key, uint64_t *found)
+/*
+ * A walk over a range calls this once per key it finds: with the hint, the
+ * next key is usually a few slots along the same bottom node.
+ */
+void *vm_radix_lookup_ge(struct vm_radix *rt, uint64_t key, uint64_t *found)
 {
+	struct radix_node *leaf = rt->hint_leaf;
+	unsigned i;
+
+	if (leaf != NULL && (key >> RADIX_BITS) == rt->hint_prefix) {
+		for (i = key & RADIX_MASK; i < RADIX_SLOTS; i++) {
+			if (leaf->slot[i] != NULL) {
+				*found = (rt->hint_prefix << RADIX_BITS) | i;
+				return leaf->slot[i];
+			}
+		}
+		if (rt->hint_prefix + 1 > (UINT64_MAX >> RADIX_BITS))
+			return NULL;
+		key = (rt->hint_prefix + 1) << RADIX_BITS;	/* on from the next node */
+	}
 	if (rt->root == NULL || !key_fits(rt, key))
 		return NULL;
-	return find_ge(rt->root, rt->height, 0, key, found);
+	return find_ge(rt, rt->root, rt->height, 0, key, found);
 }
 
 /* Drops top levels that hold only their slot 0. */

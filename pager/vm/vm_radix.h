@@ -45,7 +45,7 @@ int vm_radix_insert(struct vm_radix *rt, uint64_t key, void *value);
 /* The value at key, or NULL. (It updates the hint: the tree is not const.) */
 void *vm_radix_lookup(struct vm_radix *rt, uint64_t key);
 /* The value with the smallest key >= key (its key in *found), or NULL. */
-void *vm_radix_lookup_ge(const struct vm_radix *rt, uint64_t key, uint64_t *found);
+void *vm_radix_lookup_ge(struct vm_radix *rt, uint64_t key, uint64_t *found);
 /* Removes and returns the value at key (NULL if none); frees emptied nodes. */
 void *vm_radix_remove(struct vm_radix *rt, uint64_t key);
 

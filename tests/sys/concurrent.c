@@ -9,27 +9,16 @@
  * shows as another child's pattern; a child that finds one exits 1. All 40
  * must exit 0, and afterwards every frame is back.
  */
-#include <errno.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/mman.h>
-#include <sys/vmmeter.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include "kern.h"
-#include "proc.h"
+#define TEST_NAME "concurrent"
+#include "systest.h"
 
 #define NCHILD 40
 #define NPAGES 200
 #define PAGE 4096
-
-static void fail(const char *what, long a, long b)
-{
-	printf("concurrent: FAIL: %s (%ld, %ld)\n", what, a, b);
-	exit(1);
-}
 
 static uint64_t mark(int pid, int page)
 {
@@ -90,7 +79,6 @@ static int child(void)
 
 int main(int argc, char **argv)
 {
-	char *args[] = { argv[0], "child", NULL };
 	struct vmmeter before, after;
 	pid_t kids[NCHILD], got;
 	int i, j, status;
@@ -98,9 +86,9 @@ int main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "child") == 0)
 		return child();
 
-	getvmmeter(&before);
+	get_meter(&before);
 	for (i = 0; i < NCHILD; i++)
-		if ((kids[i] = spawn(argv[0], args)) <= 0)
+		if ((kids[i] = spawn_self(argv[0], "child", NULL)) <= 0)
 			fail("spawn", i, errno);
 	for (i = 0; i < NCHILD; i++) {
 		if ((got = wait(&status)) <= 0)
@@ -112,11 +100,8 @@ int main(int argc, char **argv)
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 			fail("a child found data not its own, or failed (pid, status)", got, status);
 	}
-	getvmmeter(&after);
-	if (after.v_free_count != before.v_free_count || after.v_objects != before.v_objects)
-		fail("frames or objects not back",
-		     (long)after.v_free_count - (long)before.v_free_count,
-		     (long)after.v_objects - (long)before.v_objects);
+	get_meter(&after);
+	expect_meter_back(&before, &after, "frames or objects not back");
 	printf("concurrent: %d children at once, %d pages each: every child saw only its own data\n",
 	       NCHILD, NPAGES);
 	printf("concurrent: all checks passed\n");

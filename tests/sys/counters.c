@@ -13,13 +13,9 @@
  * maps neighbours ahead (v_prefaults): fewer faults than pages. Throughout,
  * v_page_count stays put and free + wired <= pages.
  */
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
-#include <sys/vmmeter.h>
-#include "proc.h"
+#define TEST_NAME "counters"
+#include "systest.h"
 
 #define PAGE 4096
 #define N 500
@@ -27,12 +23,6 @@
 #define FRAME_SLACK 40	/* frames for the VM's own records: radix nodes, pv entries */
 
 static struct vmmeter first;
-
-static void fail(const char *what, long a, long b)
-{
-	printf("counters: FAIL: %s (%ld, %ld)\n", what, a, b);
-	exit(1);
-}
 
 static void meter(struct vmmeter *v, struct rusage *ru)
 {

@@ -13,12 +13,9 @@
  * nor the first child's. Read-only data reads the same in all of them.
  */
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
-#include "proc.h"
+#define TEST_NAME "elf_data"
+#include "systest.h"
 
 #define BIG 3000
 
@@ -32,12 +29,6 @@ const char motto[] = "read-only data";
 
 extern char end[];		/* the end of .bss (lib/user.ld) */
 extern char __tls_base[];	/* .tdata, after .data (lib/user.ld) */
-
-static void fail(const char *what, long a, long b)
-{
-	printf("elf_data: FAIL: %s (%ld, %ld)\n", what, a, b);
-	exit(1);
-}
 
 /* 0 if every global has its initial value, else which one does not. */
 static int initial_values(void)
@@ -73,14 +64,11 @@ static void scribble(int v)
 	small_zero = v;
 }
 
+/* Runs a child; returns its exit status. */
 static int run(char *self, char *how)
 {
-	char *args[] = { self, "child", how, NULL };
-	int status;
-	pid_t pid = spawn(self, args);
+	int status = run_child(self, "child", how, NULL);
 
-	if (pid <= 0 || waitpid(pid, &status, 0) != pid)
-		fail("spawn or waitpid", pid, 0);
 	if (!WIFEXITED(status))
 		fail("child killed", status, 0);
 	return WEXITSTATUS(status);

@@ -11,27 +11,16 @@
  * .data - each call kills a child with SIGSEGV. Nor can the switched
  * mapping be written while it is read+execute.
  */
-#include <errno.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <signal.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
-#include "proc.h"
+#define TEST_NAME "exec_perm"
+#include "systest.h"
 
 #define PAGE 4096
 #define LI_A0(n) (0x00000513u | ((uint32_t)(n) << 20))	/* addi a0, zero, n */
 #define RET 0x00008067u					/* jalr zero, 0(ra) */
 
 static uint32_t data_code[2] = { LI_A0(9), RET };
-
-static void fail(const char *what, long a, long b)
-{
-	printf("exec_perm: FAIL: %s (%ld, %ld)\n", what, a, b);
-	exit(1);
-}
 
 static void emit(uint32_t *at, int n)
 {
@@ -90,20 +79,6 @@ static int child(const char *where)
 	return 4;
 }
 
-static void expect_segv(char *self, char *where)
-{
-	char *args[] = { self, "child", where, NULL };
-	int status;
-	pid_t pid = spawn(self, args);
-
-	if (pid <= 0 || waitpid(pid, &status, 0) != pid)
-		fail("spawn or waitpid", pid, 0);
-	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGSEGV) {
-		printf("exec_perm: %s: status %#x, want SIGSEGV\n", where, status);
-		fail("wrong outcome", status, 0);
-	}
-}
-
 int main(int argc, char **argv)
 {
 	uint32_t *code;
@@ -136,10 +111,10 @@ int main(int argc, char **argv)
 		fail("new code after a second switch", got, 43);
 	printf("exec_perm: write, mprotect to R|X, run; and again with new code\n");
 
-	expect_segv(argv[0], "stack");
-	expect_segv(argv[0], "heap");
-	expect_segv(argv[0], "data");
-	expect_segv(argv[0], "write-rx");
+	expect_signal(run_child(argv[0], "child", "stack", NULL), SIGSEGV, "stack");
+	expect_signal(run_child(argv[0], "child", "heap", NULL), SIGSEGV, "heap");
+	expect_signal(run_child(argv[0], "child", "data", NULL), SIGSEGV, "data");
+	expect_signal(run_child(argv[0], "child", "write-rx", NULL), SIGSEGV, "write-rx");
 	printf("exec_perm: no exec on the stack, the heap, .data, or R|X after the switch\n");
 	printf("exec_perm: all checks passed\n");
 	return 0;

@@ -12,19 +12,9 @@
  * machine's status is 7 (expect-status above), so a mismatch (exit 1)
  * fails the test too.
  */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
-#include "proc.h"
-
-static void fail(const char *what, long a, long b)
-{
-	printf("exit_status: FAIL: %s (%#lx, %ld)\n", what, a, b);
-	exit(1);
-}
+#define TEST_NAME "exit_status"
+#include "systest.h"
 
 static int child(const char *how)
 {
@@ -43,43 +33,27 @@ static int child(const char *how)
 	return atoi(how);
 }
 
-static int run(char *self, char *how)
+/* A child run as `how` must exit with code. */
+static void child_exits(char *self, char *how, int code)
 {
-	char *args[] = { self, "child", how, NULL };
-	int status;
-	pid_t pid = spawn(self, args);
+	char what[32];
 
-	if (pid <= 0 || waitpid(pid, &status, 0) != pid)
-		fail("spawn or waitpid", pid, 0);
-	return status;
-}
-
-static void expect_exit(char *self, char *how, int code)
-{
-	int status = run(self, how);
-
-	if (!WIFEXITED(status) || WIFSIGNALED(status) || WEXITSTATUS(status) != code) {
-		printf("exit_status: child %s: status %#x, want exit %d\n", how, status, code);
-		fail("wrong exit status", status, code);
-	}
+	snprintf(what, sizeof(what), "child %s", how);
+	expect_exit(run_child(self, "child", how, NULL), code, what);
 }
 
 int main(int argc, char **argv)
 {
-	int status;
-
 	if (argc > 2 && strcmp(argv[1], "child") == 0)
 		return child(argv[2]);
-	expect_exit(argv[0], "7", 7);
-	expect_exit(argv[0], "0", 0);
-	expect_exit(argv[0], "255", 255);
-	expect_exit(argv[0], "exit259", 3);
-	expect_exit(argv[0], "_exit42", 42);
-	expect_exit(argv[0], "talk", 0);
+	child_exits(argv[0], "7", 7);
+	child_exits(argv[0], "0", 0);
+	child_exits(argv[0], "255", 255);
+	child_exits(argv[0], "exit259", 3);
+	child_exits(argv[0], "_exit42", 42);
+	child_exits(argv[0], "talk", 0);
 	printf("\n");
-	status = run(argv[0], "segv");
-	if (WIFEXITED(status) || !WIFSIGNALED(status) || WTERMSIG(status) != SIGSEGV)
-		fail("a killed child's status", status, 0);
+	expect_signal(run_child(argv[0], "child", "segv", NULL), SIGSEGV, "a killed child");
 	printf("exit_status: children: 7, 0, 255, 3 (from 259), 42 (_exit), SIGSEGV\n");
 	printf("exit_status: now exiting with 7 myself\n");
 	return 7;

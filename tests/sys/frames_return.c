@@ -13,31 +13,14 @@
  * first faults in whatever code and data spawning and waiting need.
  */
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/mman.h>
-#include <sys/vmmeter.h>
-#include <sys/wait.h>
-#include <signal.h>
-#include "proc.h"
+#define TEST_NAME "frames_return"
+#include "systest.h"
 
 #define PAGE 4096
 #define NMMAP 600
 #define NHEAP 300
 #define NSTACK 100
-
-static void fail(const char *what, long a, long b)
-{
-	printf("frames_return: FAIL: %s (%ld, %ld)\n", what, a, b);
-	exit(1);
-}
-
-static void meter(struct vmmeter *v)
-{
-	if (getvmmeter(v) != 0)
-		fail("getvmmeter", 0, 0);
-}
 
 /* NSTACK pages of stack, written so that they are really there. */
 static long __attribute__((noinline)) use_stack(int depth)
@@ -57,7 +40,7 @@ static int child(const char *how)
 	char *m, *h;
 	long i;
 
-	meter(&before);
+	get_meter(&before);
 	m = mmap(NULL, NMMAP * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON, -1, 0);
 	h = malloc(NHEAP * PAGE);
 	if (m == MAP_FAILED || h == NULL)
@@ -66,7 +49,7 @@ static int child(const char *how)
 		m[i * PAGE] = 1;
 	memset(h, 1, NHEAP * PAGE);
 	use_stack(NSTACK);
-	meter(&after);
+	get_meter(&after);
 	if (before.v_free_count - after.v_free_count < NMMAP + NHEAP + NSTACK) {
 		printf("frames_return: child: free fell by %ld only\n",
 		       (long)(before.v_free_count - after.v_free_count));
@@ -80,33 +63,19 @@ static int child(const char *how)
 	return 0;
 }
 
-/* Runs one child; returns its wait status. */
-static int run(char *self, char *how)
-{
-	char *args[] = { self, "child", how, NULL };
-	int status;
-	pid_t pid = spawn(self, args);
-
-	if (pid < 0)
-		fail("spawn", pid, 0);
-	if (waitpid(pid, &status, 0) != pid)
-		fail("waitpid", pid, 0);
-	return status;
-}
-
 static void round_of(char *self, char *how, int round, int want_signal)
 {
 	struct vmmeter before, after;
+	char what[40];
 	int status;
 
-	meter(&before);
-	status = run(self, how);
-	meter(&after);
+	get_meter(&before);
+	status = run_child(self, "child", how, NULL);
+	get_meter(&after);
 	printf("frames_return: round %d: free %lu -> %lu, objects %lu -> %lu\n", round,
 	       before.v_free_count, after.v_free_count, before.v_objects, after.v_objects);
-	if (want_signal ? !(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV) :
-			  !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
-		fail("the child's wait status", status, round);
+	snprintf(what, sizeof(what), "the child of round %d", round);
+	expect_outcome(status, want_signal ? SIGSEGV : 0, what);
 	if (after.v_free_count != before.v_free_count)
 		fail("v_free_count differs after the child ended",
 		     (long)after.v_free_count - (long)before.v_free_count, round);

@@ -9,9 +9,8 @@
  * for memory malloc used before. realloc keeps the old contents.
  */
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#define TEST_NAME "malloc_stress"
+#include "systest.h"
 
 #define SLOTS 512
 #define OPS 20000
@@ -29,12 +28,6 @@ static uint32_t rnd(void)
 {
 	seed = seed * 1103515245u + 12345u;
 	return seed >> 8;
-}
-
-static void fail(const char *what, long a, long b)
-{
-	printf("malloc_stress: FAIL: %s (%ld, %ld)\n", what, a, b);
-	exit(1);
 }
 
 static size_t random_size(void)

@@ -11,20 +11,13 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
+#define TEST_NAME "many_pages"
+#include "systest.h"
 
 #define NPAGES 2000
 #define PAGE 4096
 #define WORDS_PER_PAGE (PAGE / sizeof(uint64_t))
-
-static void fail(const char *what, long a, long b)
-{
-	printf("many_pages: FAIL: %s (%ld, %ld)\n", what, a, b);
-	exit(1);
-}
 
 static uint64_t pattern(uint64_t salt, size_t page, size_t word)
 {
@@ -67,15 +60,6 @@ static void verify(const uint64_t *base, uint64_t salt, const char *what)
 		}
 	}
 	printf("many_pages: %s %d pages: every word intact\n", what, NPAGES);
-}
-
-static long minflt(void)
-{
-	struct rusage ru;
-
-	if (getrusage(RUSAGE_SELF, &ru) != 0)
-		fail("getrusage", 0, 0);
-	return ru.ru_minflt;
 }
 
 int main(void)

@@ -9,22 +9,14 @@
  * v_objects equal to the baseline. A leak of one page or one object per
  * cycle shows at once; the cycle number says which shape leaked.
  */
-#include <errno.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <sys/mman.h>
-#include <sys/vmmeter.h>
+#define TEST_NAME "map_cycle"
+#include "systest.h"
 
 #define PAGE 4096
 #define NPAGES 16
 #define CYCLES 300
-
-static void fail(const char *what, long a, long b)
-{
-	printf("map_cycle: FAIL: %s (%ld, %ld)\n", what, a, b);
-	exit(1);
-}
 
 static char *map(void *at, int npages, int flags)
 {
@@ -90,12 +82,11 @@ int main(void)
 
 	one_cycle(0);	/* warm-up: the zones and this code fault in */
 	one_cycle(1);
-	if (getvmmeter(&base) != 0)
-		fail("getvmmeter", errno, 0);
+	get_meter(&base);
 	for (cycle = 0; cycle < CYCLES; cycle++) {
 		one_cycle(cycle % 4);
-		getvmmeter(&now);
-		if (now.v_free_count != base.v_free_count || now.v_objects != base.v_objects) {
+		get_meter(&now);
+		if (!meter_same(&base, &now)) {
 			printf("map_cycle: cycle %d (shape %d): free %lu -> %lu, objects %lu -> %lu\n",
 			       cycle, cycle % 4, base.v_free_count, now.v_free_count,
 			       base.v_objects, now.v_objects);

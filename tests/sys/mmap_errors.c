@@ -16,23 +16,15 @@
  * where the heap must grow); MAP_FIXED returns exactly its address; a length that is not a
  * page multiple rounds up.
  */
-#include <errno.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <sys/mman.h>
-#include <sys/vmmeter.h>
 #include <unistd.h>
+#define TEST_NAME "mmap_errors"
+#include "systest.h"
 
 #define PAGE 4096
 #define RW (PROT_READ | PROT_WRITE)
 #define ANON (MAP_PRIVATE | MAP_ANON)
-
-static void fail(const char *what, long a, long b)
-{
-	printf("mmap_errors: FAIL: %s (%ld, %ld)\n", what, a, b);
-	exit(1);
-}
 
 /* mmap must fail with one of two errnos (the same twice if only one fits). */
 static void mmap_fails(const char *what, void *addr, size_t len, int prot, int flags,
@@ -63,7 +55,7 @@ int main(void)
 
 	/* Warm-up: the first write to errno makes the data segment's private copy. */
 	mmap_fails("length 0", NULL, 0, RW, ANON, -1, 0, EINVAL, EINVAL);
-	getvmmeter(&before);
+	get_meter(&before);
 	mmap_fails("length 0", NULL, 0, RW, ANON, -1, 0, EINVAL, EINVAL);
 	mmap_fails("MAP_FIXED, unaligned", (void *)0x230000100UL, PAGE, RW, ANON | MAP_FIXED, -1,
 		   0, EINVAL, EINVAL);
@@ -80,7 +72,7 @@ int main(void)
 		   EINVAL, ENOMEM);
 	mmap_fails("more than user space", NULL, (size_t)1 << 40, RW, ANON, -1, 0, ENOMEM,
 		   ENOMEM);
-	getvmmeter(&after);
+	get_meter(&after);
 	if (after.v_objects != before.v_objects)
 		fail("a failed mmap left an object", (long)after.v_objects, (long)before.v_objects);
 	printf("mmap_errors: bad arguments: EINVAL, too big: ENOMEM\n");

@@ -15,15 +15,10 @@
  * partly unmapped gives ENOMEM and changes nothing; unaligned address or
  * unknown bits give EINVAL.
  */
-#include <errno.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <signal.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
-#include "proc.h"
+#define TEST_NAME "mprotect_clip"
+#include "systest.h"
 
 #define PAGE 4096
 #define NPAGES 8
@@ -31,12 +26,6 @@
 #define LAST_WORD (PAGE / sizeof(long) - 1)
 
 static char bss_pages[3 * PAGE] __attribute__((aligned(PAGE)));
-
-static void fail(const char *what, long a, long b)
-{
-	printf("mprotect_clip: FAIL: %s (%ld, %ld)\n", what, a, b);
-	exit(1);
-}
 
 static volatile long *page(int i)
 {
@@ -90,23 +79,15 @@ static int probe(const char *stage, int i, const char *op, const char *where)
 	return 0;
 }
 
-static void expect(char *self, const char *stage, int i, const char *op, const char *where,
-		   int dies)
+/* A child probes one access: it must die of SIGSEGV (dies) or exit 0. */
+static void expect(char *self, char *stage, int i, char *op, char *where, int dies)
 {
-	char num[8];
-	char *args[] = { self, "child", (char *)stage, num, (char *)op, (char *)where, NULL };
-	int status;
-	pid_t pid;
+	char num[8], what[64];
 
 	snprintf(num, sizeof(num), "%d", i);
-	if ((pid = spawn(self, args)) < 0 || waitpid(pid, &status, 0) != pid)
-		fail("spawn or waitpid", i, 0);
-	if (dies ? !(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV) :
-		   !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-		printf("mprotect_clip: %s: %s of page %d (%s word): status %#x, want %s\n", stage,
-		       op, i, where, status, dies ? "SIGSEGV" : "exit 0");
-		fail("wrong outcome", i, status);
-	}
+	snprintf(what, sizeof(what), "%s: %s of page %d (%s word)", stage, op, i, where);
+	expect_outcome(run_child(self, "child", stage, num, op, where, NULL), dies ? SIGSEGV : 0,
+		       what);
 }
 
 /* Page i holds want in its first and last word. */

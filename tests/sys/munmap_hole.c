@@ -10,28 +10,16 @@
  * the ends: munmap of the first and last page clips the pieces from
  * outside. munmap of a range with nothing mapped in it succeeds.
  */
-#include <errno.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <signal.h>
 #include <sys/mman.h>
-#include <sys/vmmeter.h>
-#include <sys/wait.h>
-#include "proc.h"
+#define TEST_NAME "munmap_hole"
+#include "systest.h"
 
 #define PAGE 4096
 #define NPAGES 256
 #define HOLE 96		/* the hole: pages [HOLE, HOLE + NHOLE) */
 #define NHOLE 64
 #define BASE 0x220000000UL
-
-static void fail(const char *what, long a, long b)
-{
-	printf("munmap_hole: FAIL: %s (%ld, %ld)\n", what, a, b);
-	exit(1);
-}
 
 static volatile uint64_t *page(int i)
 {
@@ -83,20 +71,14 @@ static int probe(int i)
 	return 0;
 }
 
+/* A child reads page i: in the hole it must die of SIGSEGV, else exit 0. */
 static void expect(char *self, int i, int dies)
 {
-	char num[8];
-	char *args[] = { self, "child", num, NULL };
-	int status;
-	pid_t pid;
+	char num[8], what[48];
 
 	snprintf(num, sizeof(num), "%d", i);
-	if ((pid = spawn(self, args)) < 0 || waitpid(pid, &status, 0) != pid)
-		fail("spawn or waitpid", i, 0);
-	if (dies ? !(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV) :
-		   !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
-		fail(dies ? "a read in the hole did not die of SIGSEGV" :
-			    "a read next to the hole failed", i, status);
+	snprintf(what, sizeof(what), "a read of page %d, %s the hole", i, dies ? "in" : "next to");
+	expect_outcome(run_child(self, "child", num, NULL), dies ? SIGSEGV : 0, what);
 }
 
 int main(int argc, char **argv)
@@ -109,9 +91,9 @@ int main(int argc, char **argv)
 		return probe(atoi(argv[2]));
 
 	fill();
-	getvmmeter(&before);
+	get_meter(&before);
 	punch();
-	getvmmeter(&after);
+	get_meter(&after);
 	freed = (long)after.v_free_count - (long)before.v_free_count;
 	if (freed < NHOLE || freed > NHOLE + 4)
 		fail("frames freed by the hole", freed, NHOLE);

@@ -10,25 +10,13 @@
  * records that ran short along the way came back too), and the parent can
  * map and touch a thousand new pages.
  */
-#include <errno.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <signal.h>
 #include <sys/mman.h>
-#include <sys/vmmeter.h>
-#include <sys/wait.h>
-#include "proc.h"
+#define TEST_NAME "oom"
+#include "systest.h"
 
 #define PAGE 4096
 #define HUGE ((size_t)256 << 20)	/* twice the machine's memory */
-
-static void fail(const char *what, long a, long b)
-{
-	printf("oom: FAIL: %s (%ld, %ld)\n", what, a, b);
-	exit(1);
-}
 
 static int child(void)
 {
@@ -44,29 +32,21 @@ static int child(void)
 
 int main(int argc, char **argv)
 {
-	char *args[] = { argv[0], "child", NULL };
 	struct vmmeter before, after;
 	char *p;
 	int status, i;
-	pid_t pid;
 
 	if (argc > 1 && strcmp(argv[1], "child") == 0)
 		return child();
 
-	getvmmeter(&before);
+	get_meter(&before);
 	if ((size_t)before.v_page_count * PAGE >= HUGE)
 		fail("the machine has more memory than the test assumes",
 		     (long)before.v_page_count, 0);
-	pid = spawn(argv[0], args);
-	if (pid <= 0 || waitpid(pid, &status, 0) != pid)
-		fail("spawn or waitpid", pid, errno);
-	getvmmeter(&after);
-	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGBUS)
-		fail("the child's status: want SIGBUS", status, 0);
-	if (after.v_free_count != before.v_free_count || after.v_objects != before.v_objects)
-		fail("frames or objects not back after the child",
-		     (long)after.v_free_count - (long)before.v_free_count,
-		     (long)after.v_objects - (long)before.v_objects);
+	status = run_child(argv[0], "child", NULL);
+	get_meter(&after);
+	expect_signal(status, SIGBUS, "the child");
+	expect_meter_back(&before, &after, "frames or objects not back after the child");
 	printf("oom: the child ran out of memory: SIGBUS; every frame came back\n");
 
 	p = mmap(NULL, 1000 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON, -1, 0);

@@ -10,23 +10,12 @@
  * long before the 100th round. The grandchildren are not ours: waitpid
  * never returns them. Once they have all ended, every frame is back.
  */
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/vmmeter.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include "kern.h"
-#include "proc.h"
+#define TEST_NAME "orphans"
+#include "systest.h"
 
 #define ROUNDS 100
-
-static void fail(const char *what, long a, long b)
-{
-	printf("orphans: FAIL: %s (%ld, %ld)\n", what, a, b);
-	exit(1);
-}
 
 static int grandchild(const char *how)
 {
@@ -41,9 +30,7 @@ static int grandchild(const char *how)
 /* Spawns a grandchild and leaves it. */
 static int child(char *self, char *how)
 {
-	char *args[] = { self, "grandchild", how, NULL };
-
-	return spawn(self, args) > 0 ? 0 : 10 + errno;
+	return spawn_self(self, "grandchild", how, NULL) > 0 ? 0 : 10 + errno;
 }
 
 /* 100 rounds of a child that leaves an orphan behind. */
@@ -53,9 +40,7 @@ static int manager(char *self)
 	pid_t pid;
 
 	for (round = 0; round < ROUNDS; round++) {
-		char *args[] = { self, "child", round % 2 ? "slow" : "quick", NULL };
-
-		if ((pid = spawn(self, args)) <= 0)
+		if ((pid = spawn_self(self, "child", round % 2 ? "slow" : "quick", NULL)) <= 0)
 			fail("spawn failed: process slots leaked? (round, errno)", round, errno);
 		if (waitpid(pid, &status, 0) != pid)
 			fail("waitpid", round, errno);
@@ -71,10 +56,8 @@ static int manager(char *self)
 
 int main(int argc, char **argv)
 {
-	char *args[] = { argv[0], "manager", NULL };
 	struct vmmeter before, now;
-	int status, tries;
-	pid_t pid;
+	int tries;
 
 	if (argc > 2 && strcmp(argv[1], "grandchild") == 0)
 		return grandchild(argv[2]);
@@ -84,23 +67,17 @@ int main(int argc, char **argv)
 		return manager(argv[0]);
 
 	/* A manager process does the rounds: our own memory stays as it is. */
-	getvmmeter(&before);
-	if ((pid = spawn(argv[0], args)) <= 0 || waitpid(pid, &status, 0) != pid)
-		fail("spawn or waitpid of the manager", pid, 0);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		fail("the manager failed", status, 0);
+	get_meter(&before);
+	expect_exit(run_child(argv[0], "manager", NULL), 0, "the manager");
 
 	/* The last grandchildren may still run: give them time to end. */
 	for (tries = 0; tries < 100000; tries++) {
-		getvmmeter(&now);
-		if (now.v_free_count == before.v_free_count && now.v_objects == before.v_objects)
+		get_meter(&now);
+		if (meter_same(&before, &now))
 			break;
 		k_yield();
 	}
-	if (now.v_free_count != before.v_free_count || now.v_objects != before.v_objects)
-		fail("frames or objects not back after the orphans ended",
-		     (long)now.v_free_count - (long)before.v_free_count,
-		     (long)now.v_objects - (long)before.v_objects);
+	expect_meter_back(&before, &now, "frames or objects not back after the orphans ended");
 	printf("orphans: %d children each left an orphan; all reaped, no slot lost\n", ROUNDS);
 	printf("orphans: all checks passed\n");
 	return 0;

@@ -6,11 +6,9 @@
  * fill counter before and after. It can only see the count move if the tick
  * took the CPU from it, and only finish if the tick took it from the child.
  */
-#include <stdio.h>
-#include <string.h>
 #include <sys/mman.h>
-#include <sys/vmmeter.h>
-#include "proc.h"
+#define TEST_NAME "preempt"
+#include "systest.h"
 
 #define CHILD_PAGES 16384
 
@@ -26,26 +24,21 @@ static void child_touch_forever(void)
 
 int main(int argc, char **argv)
 {
-	char *child[] = { "test_preempt", "child", NULL };
 	struct vmmeter before, after;
 	volatile unsigned long n;
 
 	if (argc > 1 && strcmp(argv[1], "child") == 0)
 		child_touch_forever();
-	getvmmeter(&before);
-	if (spawn("test_preempt", child) < 0) {
-		printf("FAIL: spawn\n");
-		return 1;
-	}
+	get_meter(&before);
+	if (spawn_self(argv[0], "child", NULL) < 0)
+		fail("spawn", errno, 0);
 	for (n = 0; n < 30000000; n++)
 		;
-	getvmmeter(&after);
+	get_meter(&after);
 	printf("preempt: the child faulted %lu pages in while the parent spun\n",
 	       after.v_zfod - before.v_zfod);
-	if (after.v_zfod - before.v_zfod < 100) {
-		printf("FAIL: the child did not run\n");
-		return 1;
-	}
+	if (after.v_zfod - before.v_zfod < 100)
+		fail("the child did not run", (long)(after.v_zfod - before.v_zfod), 100);
 	printf("preempt: both ran\n");
 	return 0;
 }

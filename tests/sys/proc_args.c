@@ -11,21 +11,11 @@
  * getppid() the parent's getpid(). Too many arguments, or arguments too
  * long for one page, fail with E2BIG and start nothing.
  */
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
-#include "proc.h"
+#define TEST_NAME "proc_args"
+#include "systest.h"
 
 #define LONG_ARG 1000
-
-static void fail(const char *what, long a, long b)
-{
-	printf("proc_args: FAIL: %s (%ld, %ld)\n", what, a, b);
-	exit(1);
-}
 
 static char long_arg[LONG_ARG + 1];
 

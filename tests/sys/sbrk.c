@@ -11,25 +11,14 @@
  * both fail with ENOMEM and leave it where it was. No malloc here, so the
  * break is ours alone.
  */
-#include <errno.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <signal.h>
-#include <sys/vmmeter.h>
-#include <sys/wait.h>
 #include <unistd.h>
-#include "proc.h"
+#define TEST_NAME "sbrk"
+#define FAIL_NUMBERS "(%#lx, %#lx)"
+#include "systest.h"
 
 #define PAGE 4096
 #define GROW 64
-
-static void fail(const char *what, long a, long b)
-{
-	printf("sbrk: FAIL: %s (%#lx, %#lx)\n", what, a, b);
-	exit(1);
-}
 
 static char *brk_now(void)
 {
@@ -54,11 +43,9 @@ static int probe(void)
 
 int main(int argc, char **argv)
 {
-	char *args[] = { argv[0], "child", NULL };
 	struct vmmeter before, after;
 	char *start, *p;
-	int i, status;
-	pid_t pid;
+	int i;
 
 	if (argc > 1 && strcmp(argv[1], "child") == 0)
 		return probe();
@@ -85,10 +72,10 @@ int main(int argc, char **argv)
 	printf("sbrk: grew %d pages, data intact\n", GROW);
 
 	/* Shrink by half: the frames go back; the lower half keeps its data. */
-	getvmmeter(&before);
+	get_meter(&before);
 	if (sbrk(-(GROW / 2) * PAGE) != start + GROW * PAGE)
 		fail("sbrk(-) did not return the old break", 0, 0);
-	getvmmeter(&after);
+	get_meter(&after);
 	if (brk_now() != start + GROW / 2 * PAGE)
 		fail("the break after shrinking", (long)(uintptr_t)brk_now(), 0);
 	if ((long)(after.v_free_count - before.v_free_count) < GROW / 2)
@@ -97,11 +84,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < GROW / 2; i++)
 		if (start[i * PAGE] != (char)i)
 			fail("heap data below the break changed", i, 0);
-	pid = spawn(argv[0], args);
-	if (pid < 0 || waitpid(pid, &status, 0) != pid)
-		fail("spawn or waitpid", 0, 0);
-	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGSEGV)
-		fail("a read above a lowered break did not die of SIGSEGV", status, 0);
+	expect_signal(run_child(argv[0], "child", NULL), SIGSEGV, "a read above a lowered break");
 	printf("sbrk: shrank: the pages above the break are gone\n");
 
 	/* Grow again, in small steps: zero, not the old contents. */

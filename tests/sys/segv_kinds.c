@@ -19,13 +19,9 @@
  * so a setup that kills by itself cannot pass for the right fault.
  */
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <signal.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
-#include "proc.h"
+#define TEST_NAME "segv_kinds"
+#include "systest.h"
 
 #define PAGE 4096
 #define RDONLY_AT 0x200000000UL
@@ -34,12 +30,6 @@
 #define NOWHERE   0x300000000UL
 
 extern char _start[];	/* the first byte of text: 0x10000 (lib/user.ld) */
-
-static void fail(const char *what, const char *kind, int status)
-{
-	printf("segv_kinds: FAIL: %s: %s (status %#x)\n", kind, what, status);
-	exit(1);
-}
 
 static void *map_at(uintptr_t at, size_t len, int prot)
 {
@@ -115,41 +105,26 @@ static void access_kind(const char *kind, int legal)
 	(void)sink;
 }
 
-static const char *const kinds[] = {
+static char *const kinds[] = {
 	"null", "wild", "kernel", "text", "rdonly", "noexec", "unmapped", "jump",
 };
 
-static int run(char *self, const char *kind, const char *legal)
-{
-	char *args[] = { self, "child", (char *)kind, (char *)legal, NULL };
-	int status;
-	pid_t pid = spawn(self, args);
-
-	if (pid < 0)
-		fail("spawn", kind, 0);
-	if (waitpid(pid, &status, 0) != pid)
-		fail("waitpid", kind, 0);
-	return status;
-}
-
 int main(int argc, char **argv)
 {
+	char what[48];
 	size_t i;
-	int status;
 
 	if (argc > 3 && strcmp(argv[1], "child") == 0) {
 		access_kind(argv[2], strcmp(argv[3], "legal") == 0);
 		return 0;
 	}
 	if ((uintptr_t)_start != 0x10000)
-		fail("text does not begin at 0x10000", "text", 0);
+		fail("text does not begin at 0x10000", (long)(uintptr_t)_start, 0);
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-		status = run(argv[0], kinds[i], "legal");
-		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-			fail("the legal access did not exit 0", kinds[i], status);
-		status = run(argv[0], kinds[i], "bad");
-		if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGSEGV)
-			fail("the bad access did not end in SIGSEGV", kinds[i], status);
+		snprintf(what, sizeof(what), "%s: the legal access", kinds[i]);
+		expect_exit(run_child(argv[0], "child", kinds[i], "legal", NULL), 0, what);
+		snprintf(what, sizeof(what), "%s: the bad access", kinds[i]);
+		expect_signal(run_child(argv[0], "child", kinds[i], "bad", NULL), SIGSEGV, what);
 		printf("segv_kinds: %s: legal access exits 0, bad access SIGSEGV\n", kinds[i]);
 	}
 	printf("segv_kinds: all checks passed\n");

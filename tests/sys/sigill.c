@@ -8,12 +8,8 @@
  * parent runs `.word 0` itself: the machine's status must be 128 + 4, and
  * the VM server names the signal. A mismatch exits 1 before that.
  */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include "proc.h"
+#define TEST_NAME "sigill"
+#include "systest.h"
 
 static void bad_instruction(const char *kind)
 {
@@ -30,20 +26,10 @@ static void bad_instruction(const char *kind)
 	printf("sigill: child %s: survived (%lu)\n", kind, x);
 }
 
+/* A child runs the instruction `kind`: it must die of signo. */
 static void expect(char *self, char *kind, int signo)
 {
-	char *args[] = { self, "child", kind, NULL };
-	int status;
-	pid_t pid = spawn(self, args);
-
-	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
-		printf("sigill: FAIL: %s: spawn or waitpid\n", kind);
-		exit(1);
-	}
-	if (!WIFSIGNALED(status) || WTERMSIG(status) != signo) {
-		printf("sigill: FAIL: %s: status %#x, want signal %d\n", kind, status, signo);
-		exit(1);
-	}
+	expect_signal(run_child(self, "child", kind, NULL), signo, kind);
 }
 
 int main(int argc, char **argv)

@@ -11,22 +11,11 @@
  * over anything below it.
  */
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <signal.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include "proc.h"
+#define TEST_NAME "stack_deep"
+#include "systest.h"
 
 #define FRAME 4096
 #define DEPTH 1024
-
-static void fail(const char *what, long a, long b)
-{
-	printf("stack_deep: FAIL: %s (%ld, %ld)\n", what, a, b);
-	exit(1);
-}
 
 static int __attribute__((noinline)) recurse(int depth, int fresh)
 {
@@ -63,37 +52,30 @@ static int __attribute__((noinline)) runaway(int depth)
 
 int main(int argc, char **argv)
 {
-	char *args[] = { argv[0], "child", NULL };
-	struct rusage before, after;
-	int status, got;
-	pid_t pid;
+	long before, faults;
+	int got;
 
 	if (argc > 1 && strcmp(argv[1], "child") == 0)
 		return runaway(0) == 0 ? 2 : 3;
 
-	getrusage(RUSAGE_SELF, &before);
+	before = minflt();
 	if ((got = recurse(DEPTH, 1)) != DEPTH)
 		fail("recursion depth", got, DEPTH);
-	getrusage(RUSAGE_SELF, &after);
-	if (after.ru_minflt - before.ru_minflt < DEPTH)
-		fail("fewer faults than stack pages", after.ru_minflt - before.ru_minflt, DEPTH);
+	faults = minflt() - before;
+	if (faults < DEPTH)
+		fail("fewer faults than stack pages", faults, DEPTH);
 	printf("stack_deep: %d frames of 4 KiB: every frame intact on the way back (%ld faults)\n",
-	       DEPTH, after.ru_minflt - before.ru_minflt);
+	       DEPTH, faults);
 
 	/* The same pages again (old data in them): resident now, no new faults. */
-	getrusage(RUSAGE_SELF, &before);
+	before = minflt();
 	if (recurse(DEPTH, 0) != DEPTH)
 		fail("second recursion", 0, 0);
-	getrusage(RUSAGE_SELF, &after);
-	if (after.ru_minflt - before.ru_minflt > 16)
-		fail("a second pass over the same stack faulted again",
-		     after.ru_minflt - before.ru_minflt, 0);
+	faults = minflt() - before;
+	if (faults > 16)
+		fail("a second pass over the same stack faulted again", faults, 0);
 
-	pid = spawn(argv[0], args);
-	if (pid < 0 || waitpid(pid, &status, 0) != pid)
-		fail("spawn or waitpid", 0, 0);
-	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGSEGV)
-		fail("runaway recursion did not die of SIGSEGV", status, 0);
+	expect_signal(run_child(argv[0], "child", NULL), SIGSEGV, "runaway recursion");
 	printf("stack_deep: runaway recursion: SIGSEGV below the 8 MiB stack\n");
 	printf("stack_deep: all checks passed\n");
 	return 0;

@@ -14,25 +14,15 @@
  * waitpid(0) waits for any child in our process group: there is only one.
  * wait() on five children returns each pid exactly once with its status.
  */
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include "kern.h"
-#include "proc.h"
+#define TEST_NAME "wait_calls"
+#include "systest.h"
 
-static void fail(const char *what, long a, long b)
-{
-	printf("wait_calls: FAIL: %s (%ld, %ld)\n", what, a, b);
-	exit(1);
-}
-
+/* Starts a child that runs `how` and exits with code; returns its pid. */
 static pid_t start(char *self, char *how, char *code)
 {
-	char *args[] = { self, "child", how, code, NULL };
-	pid_t pid = spawn(self, args);
+	pid_t pid = spawn_self(self, "child", how, code, NULL);
 
 	if (pid <= 0)
 		fail("spawn", pid, errno);
@@ -47,12 +37,6 @@ static int child(const char *how, int code)
 		for (i = 0; i < 30000000; i++)
 			sum += i;
 	return code + (int)(sum & 0);
-}
-
-static void expect_exit(int status, int code, const char *what)
-{
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != code)
-		fail(what, status, code);
 }
 
 int main(int argc, char **argv)

@@ -54,6 +54,10 @@ enum {
 				   (0: caller's), a3 = src slot, a4 = badge (0:
 				   keep it; a badged cap cannot get another) */
 	SYS_SHUTDOWN,		/* a0 = status: the root task ends the machine */
+	SYS_CONTEXT_GET,	/* a1 = peer waiting for our reply: its registers
+				   -> our IPC buffer, as struct user_context */
+	SYS_CONTEXT_REPLY,	/* a1 = peer waiting for our reply: resume it with
+				   the struct user_context in our IPC buffer */
 	SYS_NOSYS,		/* never valid: E_NOSYS */
 	NSYSCALLS
 };
@@ -117,6 +121,19 @@ struct map_record {
 	uint64_t va_perm;	/* page-aligned user address | PERM_ bits */
 	uint64_t pa;		/* a frame of the pager's pool */
 };
+
+/*
+ * A thread's user registers, for SYS_CONTEXT_GET and SYS_CONTEXT_REPLY:
+ * x[i - 1] is register xi; pc is where it resumes. A server that answers
+ * for a thread (a pager delivering a signal, a sigreturn) replaces them.
+ */
+struct user_context {
+	uint64_t x[31];
+	uint64_t pc;
+};
+#define UCTX_RA 0	/* x[] index of ra (x1) */
+#define UCTX_SP 1	/* ... of sp (x2) */
+#define UCTX_A0 9	/* ... of a0 (x10); a1..a7 follow */
 
 /* Address space 0 names "the caller's own" in SYS_CAP_COPY. */
 #define SPACE_SELF 0

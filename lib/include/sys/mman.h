@@ -34,5 +34,10 @@
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t offset);
 int munmap(void *addr, size_t len);
 int mprotect(void *addr, size_t len, int prot);
+int minherit(void *addr, size_t len, int inherit);
+int madvise(void *addr, size_t len, int advice);
+int mlock(const void *addr, size_t len);
+int munlock(const void *addr, size_t len);
+int msync(void *addr, size_t len, int flags);
 
 #endif
