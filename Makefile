@@ -109,11 +109,12 @@ $(B)/bin/%: $(B)/libuser.a lib/user.ld
 	@echo "  LD      $@"
 	$(Q)$(CC) $(USER_LDFLAGS) $(filter %.o,$^) $(USER_LIBS) -o $@
 
-# The VM server lives at 16 MiB: its addresses never overlap a program's,
-# so gdb and tools/profile can tell them apart.
+# The VM server lives at 16 MiB and init at 8 MiB: their addresses never
+# overlap a program's, so gdb and tools/profile can tell them apart.
 $(B)/bin/vmserver: $(PAGER_OBJ)
 $(B)/bin/vmserver: USER_LDFLAGS += -Wl,--defsym=__text_base=0x1000000
 $(B)/bin/init: $(B)/servers/init/init.o
+$(B)/bin/init: USER_LDFLAGS += -Wl,--defsym=__text_base=0x800000
 $(B)/bin/demo: $(B)/servers/demo/demo.o
 $(foreach t,$(SYSTESTS),$(eval $(B)/bin/test_$(t): $(B)/tests/sys/$(t).o))
 $(foreach t,$(KTESTS),$(eval $(B)/bin/ktest_$(t): $(B)/tests/kernel/$(t).o))

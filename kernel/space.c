@@ -148,11 +148,13 @@ int space_map(struct space *s, vaddr_t va, paddr_t pa, uint64_t perm)
 /*
  * Calls fn on every present leaf entry in [va, va + len), stepping over a
  * missing level-0 table (2 MiB) at once; fn says whether it changed the
- * entry. Then one fence: for the page, or for the whole ASID if the range
+ * entry. Inlined with its fn into each caller: fork write-protects every
+ * page of a process through here. Then one fence: for the page, or for the whole ASID if the range
  * is larger (fork write-protects thousands of pages in one call).
  */
-static void for_each_leaf(struct space *s, vaddr_t va, uint64_t len,
-			  bool (*fn)(pte_t *, uint64_t), uint64_t arg)
+static inline __attribute__((always_inline)) void
+for_each_leaf(struct space *s, vaddr_t va, uint64_t len, bool (*fn)(pte_t *, uint64_t),
+	      uint64_t arg)
 {
 	vaddr_t start = va, end = va + len;
 	uint64_t changed = 0;
@@ -163,11 +165,13 @@ static void for_each_leaf(struct space *s, vaddr_t va, uint64_t len,
 
 		if (table_end > end)
 			table_end = end;
-		for (; table != NULL && va < table_end; va += PAGE_SIZE) {
+		if (table != NULL) {
 			pte_t *pte = &table[PTE_INDEX(va, 0)];
+			pte_t *last = pte + ((table_end - va) >> PAGE_SHIFT);
 
-			if ((*pte & PTE_V) && fn(pte, arg))
-				changed++;
+			for (; pte < last; pte++)
+				if ((*pte & PTE_V) && fn(pte, arg))
+					changed++;
 		}
 		va = table_end;
 	}

@@ -91,6 +91,9 @@ static struct thread *sys_reply_wait(uint64_t tag, uint64_t peer, uint64_t w0,
 
 	if ((ep = cap_endpoint(self->space, slot, &badge)) == NULL)
 		return syscall_return(-E_BADSLOT);
+	/* A badged cap is a client's: it may send, never receive others' messages. */
+	if (badge != 0)
+		return syscall_return(-E_PERM);
 	if (peer != 0) {
 		if ((error = message_from_registers(self, tag, &m, w0, w1, w2, w3)) != 0)
 			return syscall_return(error);
@@ -348,17 +351,37 @@ static struct thread *sys_shutdown(uint64_t status, uint64_t a1, uint64_t a2, ui
 	machine_exit((int)(status & 0xff));
 }
 
+/*
+ * The thread peer_id, if it waits for our reply and we manage its space.
+ * Anyone with a cap to an endpoint may receive on it, so having taken a
+ * thread's message proves nothing: as with a fault's answer (fault_resolve),
+ * only its pager may read or replace its registers.
+ */
+static struct thread *context_peer(struct thread *self, uint64_t peer_id, int *error)
+{
+	struct thread *peer = ipc_waiting_for(self, peer_id);
+
+	if (peer == NULL)
+		*error = -E_NOTHREAD;
+	else if (peer->space->manager != self->space)
+		*error = -E_PERM;
+	else if (self->ipc_buffer == 0)
+		*error = -E_FAULT;
+	else
+		return peer;
+	return NULL;
+}
+
 static struct thread *sys_context_get(uint64_t a0, uint64_t peer_id, uint64_t a2,
 				      uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
 {
 	struct thread *self = current_thread(), *peer;
 	struct user_context ctx;
+	int error;
 
 	(void)a0, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
-	if ((peer = ipc_waiting_for(self, peer_id)) == NULL)
-		return syscall_return(-E_NOTHREAD);
-	if (self->ipc_buffer == 0)
-		return syscall_return(-E_FAULT);
+	if ((peer = context_peer(self, peer_id, &error)) == NULL)
+		return syscall_return(error);
 	memcpy(ctx.x, peer->ctx.x, sizeof(ctx.x));
 	ctx.pc = peer->ctx.pc;
 	return syscall_return(space_copy_out(self->space, self->ipc_buffer, &ctx, sizeof(ctx)));
@@ -376,10 +399,8 @@ static struct thread *sys_context_reply(uint64_t a0, uint64_t peer_id, uint64_t 
 	int error;
 
 	(void)a0, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
-	if ((peer = ipc_waiting_for(self, peer_id)) == NULL)
-		return syscall_return(-E_NOTHREAD);
-	if (self->ipc_buffer == 0)
-		return syscall_return(-E_FAULT);
+	if ((peer = context_peer(self, peer_id, &error)) == NULL)
+		return syscall_return(error);
 	if ((error = space_copy_in(self->space, &ctx, self->ipc_buffer, sizeof(ctx))) != 0)
 		return syscall_return(error);
 	if (ctx.pc >= USER_SPACE_END)

@@ -215,3 +215,10 @@ long vm_prezero(long pages)
 
 	return vm_result(&m, -1);
 }
+
+long vm_chain_depth(const void *addr)
+{
+	struct ipc_msg m = { .tag = TAG(VM_CHAIN_DEPTH, 0), .w = { (uint64_t)addr } };
+
+	return vm_result(&m, -1);
+}

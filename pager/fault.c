@@ -43,6 +43,8 @@ static void fault_signal(int rv, int *signo, int *code)
 
 const char *signal_code_name(int signo, int code)
 {
+	if (code == SI_USER)
+		return "SI_USER";
 	if (signo == SIGSEGV)
 		return code == SEGV_ACCERR ? "SEGV_ACCERR" : "SEGV_MAPERR";
 	if (signo == SIGBUS)
@@ -50,7 +52,9 @@ const char *signal_code_name(int signo, int code)
 		       code == BUS_ADRERR ? "BUS_ADRERR" : "BUS_OBJERR";
 	if (signo == SIGILL)
 		return "ILL_ILLOPC";
-	return "TRAP_BRKPT";
+	if (signo == SIGTRAP)
+		return "TRAP_BRKPT";
+	return "?";
 }
 
 static const char *const outcome_names[] = {

@@ -33,8 +33,8 @@ void vm_panic(const char *file, int line, const char *what)
 }
 
 /*
- * The kernel command line: options (trace=1), then the program init runs
- * and its arguments. Splits it in place into init's argv.
+ * The kernel command line: options (trace=1, collapse=lazy|eager), then the
+ * program init runs and its arguments. Splits it in place into init's argv.
  */
 static int parse_args(char *args, char *argv[], int max)
 {
@@ -56,6 +56,10 @@ static int parse_args(char *args, char *argv[], int max)
 			*s++ = '\0';
 		if (strcmp(word, "trace=1") == 0)
 			fault_trace = true;
+		else if (strcmp(word, "collapse=lazy") == 0)
+			vm_collapse_policy = VM_COLLAPSE_LAZY;
+		else if (strcmp(word, "collapse=eager") == 0)
+			vm_collapse_policy = VM_COLLAPSE_EAGER;
 		else
 			argv[argc++] = word;
 	}

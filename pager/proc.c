@@ -242,6 +242,16 @@ static const char *signal_name(int signo)
 		return "SIGILL";
 	case SIGTRAP:
 		return "SIGTRAP";
+	case SIGABRT:
+		return "SIGABRT";
+	case SIGKILL:
+		return "SIGKILL";
+	case SIGTERM:
+		return "SIGTERM";
+	case SIGUSR1:
+		return "SIGUSR1";
+	case SIGUSR2:
+		return "SIGUSR2";
 	}
 	return "signal";
 }

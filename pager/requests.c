@@ -270,6 +270,17 @@ static void *reply_buffer(void)
 	return ipc_buffer;
 }
 
+static void do_chain_depth(struct proc *p, struct ipc_msg *m)
+{
+	vm_map_entry_t e = vm_map_lookup_entry(p->map, m->w[0]);
+
+	if (e == NULL) {
+		reply(m, ENOMEM, 0, 0);
+		return;
+	}
+	reply(m, 0, e->object != NULL ? (uint64_t)vm_object_chain_depth(e->object) : 0, 0);
+}
+
 static void do_vmmeter(struct ipc_msg *m)
 {
 	struct vmmeter v = {
@@ -331,6 +342,9 @@ void vm_request(struct proc *p, struct ipc_msg *m)
 	case VM_MUNLOCK:
 	case VM_MSYNC:
 		do_range(p, m);
+		break;
+	case VM_CHAIN_DEPTH:
+		do_chain_depth(p, m);
 		break;
 	case VM_SIGACTION:
 	case VM_SIGPROCMASK:

@@ -69,6 +69,12 @@ static bool enter_handler(struct proc *p, uint64_t thread, int signo, int code, 
 	if (k_context_get(thread) != 0)
 		return false;
 	memcpy(&ctx, ipc_buffer, sizeof(ctx));
+	/*
+	 * raise() waits in a call, whose a0 holds no value of its own yet: after
+	 * the handler it returns the reply's tag, and that is success.
+	 */
+	if (code == SI_USER)
+		ctx.x[UCTX_A0] = TAG(0, 0);
 	memset(&frame, 0, sizeof(frame));
 	frame.info.si_signo = signo;
 	frame.info.si_code = code;

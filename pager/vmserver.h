@@ -17,7 +17,7 @@
 #define USER_STACK_SIZE (8UL << 20)
 #define USER_MMAP_BASE  0x100000000UL
 
-#define NPROCS 64
+#define NPROCS 128
 #define PROC_CAP_SLOTS 16	/* the kernel's NSLOTS */
 
 enum proc_state { PROC_FREE, PROC_ALIVE, PROC_ZOMBIE };

@@ -13,4 +13,7 @@ pid_t spawn(const char *path, char *const argv[]);
 /* Asks the VM server to zero up to `pages` free pages ahead of need (benchmarks). */
 long vm_prezero(long pages);
 
+/* Objects in the shadow chain that backs addr (0: nothing touched yet), or -1. */
+long vm_chain_depth(const void *addr);
+
 #endif

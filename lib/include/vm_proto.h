@@ -36,6 +36,8 @@ enum vm_request {
 	VM_SIGRETURN,	/* w0 = the ucontext_t to resume: no reply, the thread
 			   resumes there */
 	VM_RAISE,	/* w0 = signo: delivered as a fault's signal would be */
+	VM_CHAIN_DEPTH,	/* w0 = addr -> w0 = objects in the shadow chain mapped
+			   there (0: none yet) - for tests and benchmarks */
 };
 
 /*

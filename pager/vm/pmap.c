@@ -2,7 +2,7 @@
  * The machine-independent half of the pmap: it records each mapping twice -
  * in its pmap's radix tree by page number, and on its page's pv list - and
  * passes the page-table work to the backend (pmap_hw.h). Ranges go to the
- * backend in runs of consecutive mapped pages, one call per run.
+ * backend in runs of consecutive pages, one call per run.
  */
 #include "pmap.h"
 #include "pmap_hw.h"
@@ -90,12 +90,10 @@ int pmap_enter(pmap_t pmap, vm_offset_t va, vm_page_t m, vm_prot_t prot, bool wi
 }
 
 /*
- * Calls `apply` on each mapping in [sva, eva), then tells the backend with
- * one call per run of consecutive pages that `apply` says changed.
+ * Forgets every mapping in [sva, eva) and tells the backend with one call
+ * per run of consecutive mapped pages.
  */
-static void for_each_mapping(pmap_t pmap, vm_offset_t sva, vm_offset_t eva,
-			     bool (*apply)(struct pv_entry *, vm_prot_t), vm_prot_t prot,
-			     void (*flush)(uint64_t, vm_offset_t, vm_offset_t, vm_prot_t))
+void pmap_remove(pmap_t pmap, vm_offset_t sva, vm_offset_t eva)
 {
 	vm_offset_t run_start = 0, run_end = 0;
 	uint64_t key = atop(sva), found;
@@ -103,65 +101,71 @@ static void for_each_mapping(pmap_t pmap, vm_offset_t sva, vm_offset_t eva,
 
 	while (key < atop(eva) && (pv = vm_radix_lookup_ge(&pmap->pvs, key, &found)) != NULL &&
 	       found < atop(eva)) {
-		vm_offset_t va = ptoa(found);
-
 		key = found + 1;
-		if (!apply(pv, prot))
-			continue;
-		if (va != run_end) {
+		pv_free(pv);
+		if (ptoa(found) != run_end) {
 			if (run_end != run_start)
-				flush(pmap->hw_id, run_start, run_end, prot);
-			run_start = va;
+				hw_remove(pmap->hw_id, run_start, run_end);
+			run_start = ptoa(found);
 		}
-		run_end = va + PAGE_SIZE;
+		run_end = ptoa(found) + PAGE_SIZE;
 	}
 	if (run_end != run_start)
-		flush(pmap->hw_id, run_start, run_end, prot);
-}
-
-static bool remove_one(struct pv_entry *pv, vm_prot_t unused)
-{
-	(void)unused;
-	pv_free(pv);
-	return true;
-}
-
-static void flush_remove(uint64_t id, vm_offset_t sva, vm_offset_t eva, vm_prot_t unused)
-{
-	(void)unused;
-	hw_remove(id, sva, eva);
-}
-
-void pmap_remove(pmap_t pmap, vm_offset_t sva, vm_offset_t eva)
-{
-	for_each_mapping(pmap, sva, eva, remove_one, 0, flush_remove);
+		hw_remove(pmap->hw_id, run_start, run_end);
 }
 
 /*
- * Lowers one mapping to `prot`. Runs are flushed with one protection, so
- * only mappings that end up exactly at prot count as changed; the rare
- * others (e.g. R|X lowered by R|W) go to the backend on their own.
+ * Lowers the mappings in [sva, eva) to prot. The walk goes through the radix
+ * tree's bottom nodes directly, 64 slots at a time - fork write-protects a
+ * whole process this way - and jumps over missing ones with lookup_ge. The
+ * backend hears of each run of consecutive pages that changed to the same
+ * protection in one call.
  */
-static bool protect_one(struct pv_entry *pv, vm_prot_t prot)
-{
-	vm_prot_t new = pv->prot & prot;
-
-	if (new == pv->prot)
-		return false;
-	pv->prot = new;
-	if (new == prot)
-		return true;
-	hw_protect(pv->pmap->hw_id, pv->va, pv->va + PAGE_SIZE, new);
-	return false;
-}
-
 void pmap_protect(pmap_t pmap, vm_offset_t sva, vm_offset_t eva, vm_prot_t prot)
 {
+	uint64_t key = atop(sva), end = atop(eva), found;
+	vm_offset_t run_start = 0, run_end = 0;
+	vm_prot_t run_prot = 0;
+
 	if ((prot & VM_PROT_READ) == 0) {
 		pmap_remove(pmap, sva, eva);
 		return;
 	}
-	for_each_mapping(pmap, sva, eva, protect_one, prot, hw_protect);
+	while (key < end) {
+		void **slots = vm_radix_leaf_slots(&pmap->pvs, key);
+		uint64_t stop = (key | (VM_RADIX_LEAF_KEYS - 1)) + 1;
+
+		if (slots == NULL) {
+			if (vm_radix_lookup_ge(&pmap->pvs, key, &found) == NULL)
+				break;
+			key = found;
+			continue;
+		}
+		void **slot = slots + key % VM_RADIX_LEAF_KEYS, **last;
+		vm_offset_t va = ptoa(key);
+
+		stop = stop < end ? stop : end;
+		for (last = slot + (stop - key); slot < last; slot++, va += PAGE_SIZE) {
+			struct pv_entry *pv = *slot;
+			vm_prot_t new;
+
+			if (pv == NULL || (new = pv->prot & prot) == pv->prot)
+				continue;
+			pv->prot = new;
+			if (va == run_end && new == run_prot) {
+				run_end += PAGE_SIZE;	/* the run goes on */
+				continue;
+			}
+			if (run_end != run_start)
+				hw_protect(pmap->hw_id, run_start, run_end, run_prot);
+			run_start = va;
+			run_end = va + PAGE_SIZE;
+			run_prot = new;
+		}
+		key = stop;
+	}
+	if (run_end != run_start)
+		hw_protect(pmap->hw_id, run_start, run_end, run_prot);
 }
 
 void pmap_remove_pages(pmap_t pmap)

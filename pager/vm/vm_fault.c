@@ -66,6 +66,7 @@ struct faultstate {
 	vm_page_t m;
 	int depth;
 	bool zero_filled;
+	bool skip_prefault;		/* a soft copy-on-write: neighbours not worth a look */
 	bool first_missing;		/* the fast path saw no page in the first object */
 	/* The top of the chain. */
 	vm_object_t first_object;
@@ -116,6 +117,7 @@ static void vm_fault_prefault(struct faultstate *fs, vm_offset_t addra, int behi
 		vm_object_t object;
 		vm_prot_t prot = entry->protection;
 		vm_page_t m;
+		int depth;
 
 		if ((i & 1) == 0 ? (i >> 1) >= behind || addra < step : (i >> 1) >= ahead)
 			continue;
@@ -124,14 +126,14 @@ static void vm_fault_prefault(struct faultstate *fs, vm_offset_t addra, int behi
 			continue;
 		object = entry->object;
 		pindex = entry->offset + atop(addr - entry->start);
+		depth = 0;
 		while ((m = vm_object_page_lookup(object, pindex)) == NULL &&
-		       object->pager == NULL && object->backing_object != NULL) {
-			pindex += object->backing_offset;
-			object = object->backing_object;
-			prot &= (vm_prot_t)~VM_PROT_WRITE;
-		}
+		       object->pager == NULL && vm_object_chain_next(&object, &pindex, &depth))
+			;
 		if (m == NULL)
 			break;
+		if (depth > 0)
+			prot &= (vm_prot_t)~VM_PROT_WRITE;
 		if (!m->valid || m->busy)
 			continue;
 		if (entry->eflags & MAP_ENTRY_NEEDS_COPY)
@@ -312,15 +314,11 @@ static enum fault_status vm_fault_object(struct faultstate *fs)
 	return vm_fault_getpages(fs, before, after);
 }
 
+/* On to the next object that might have the page (a pager, or a page in range). */
 static enum fault_next_status vm_fault_next(struct faultstate *fs)
 {
-	vm_object_t next = fs->object->backing_object;
-
-	if (next == NULL)
+	if (!vm_object_chain_next(&fs->object, &fs->pindex, &fs->depth))
 		return FAULT_NEXT_NOOBJ;
-	fs->pindex += fs->object->backing_offset;
-	fs->object = next;
-	fs->depth++;
 	return FAULT_NEXT_GOTOBJ;
 }
 
@@ -378,6 +376,9 @@ static enum fault_status vm_fault_cow(struct faultstate *fs)
 		vm_cnt.v_cow_optim++;
 		if (fs->info != NULL)
 			fs->info->outcome = FAULT_OUTCOME_COW_MOVE;
+		/* Its last page moved up: the empty backing object can go. */
+		if (fs->object->resident_page_count == 0)
+			vm_object_collapse(fs->first_object);
 	} else {
 		m = vm_page_alloc(fs->first_object, fs->first_pindex, 0);
 		if (m == NULL)
@@ -453,7 +454,7 @@ static int vm_fault_map(struct faultstate *fs, bool hard)
 		return KERN_RESOURCE_SHORTAGE;
 	}
 	/* A zero-filled page has no resident neighbours worth a look. */
-	if (!fs->zero_filled && !fs->wired)
+	if (!fs->zero_filled && !fs->skip_prefault && !fs->wired)
 		vm_fault_prefault(fs, fs->vaddr, hard ? fs->behind : PFBAK,
 				  hard ? fs->ahead : PFFOR);
 	if (fs->fault_flags & VM_FAULT_WIRE)
@@ -509,6 +510,12 @@ int vm_fault(vm_map_t map, vm_offset_t vaddr, vm_prot_t fault_type, int fault_fl
 		if (fs.fault_type & (VM_PROT_WRITE | VM_PROT_COPY)) {
 			if ((status = vm_fault_cow(&fs)) != FAULT_SUCCESS)
 				return fault_status_to_kern(status);
+			/*
+			 * Neighbours are worth a look after a copy only if a
+			 * pager just read them (FreeBSD's rule): else they are
+			 * mapped already, or need copies of their own.
+			 */
+			fs.skip_prefault = !hard;
 		} else {
 			fs.prot &= (vm_prot_t)~VM_PROT_WRITE;
 		}

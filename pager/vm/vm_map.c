@@ -327,13 +327,16 @@ int vm_map_find_space(vm_map_t map, vm_offset_t length, vm_offset_t *addr)
 }
 
 /*
- * Unwires the pages an entry wired. They are in its first object - wiring
- * made every copy - whether mapped still or not (mprotect may have removed
- * the mappings), so the walk is over the object, as FreeBSD's.
+ * Unwires the pages an entry wired, those of [e->start, end_va): all of
+ * them, or as far as a failed wiring got - a page further on may be wired
+ * by another entry (shared memory) and is not this one's to unwire. They
+ * are in its first object - wiring made every copy - whether mapped still
+ * or not (mprotect may have removed the mappings), so the walk is over the
+ * object, as FreeBSD's.
  */
-static void entry_unwire(vm_map_t map, vm_map_entry_t e)
+static void entry_unwire_to(vm_map_t map, vm_map_entry_t e, vm_offset_t end_va)
 {
-	vm_pindex_t pindex = e->offset, end = e->offset + atop(e->end - e->start), found;
+	vm_pindex_t pindex = e->offset, end = e->offset + atop(end_va - e->start), found;
 	vm_page_t m;
 
 	while (e->object != NULL &&
@@ -346,6 +349,11 @@ static void entry_unwire(vm_map_t map, vm_map_entry_t e)
 	}
 	e->wired_count = 0;
 	e->eflags &= (uint16_t)~MAP_ENTRY_USER_WIRED;
+}
+
+static void entry_unwire(vm_map_t map, vm_map_entry_t e)
+{
+	entry_unwire_to(map, e, e->end);
 }
 
 /*
@@ -491,6 +499,18 @@ static vm_map_entry_t entry_clone(vm_map_t to, vm_map_entry_t e)
 	return clone;
 }
 
+/*
+ * Before a chain is shared, it is made as short as it can be (FreeBSD's
+ * vm_map_copy_entry collapses too): at every level, backing objects only the
+ * chain above can see are absorbed, hidden ones bypassed - every level,
+ * because under the lazy policy a released object may wait anywhere in the
+ * chain. So fork-and-exit generations keep a chain a few objects deep.
+ */
+static void shorten_before_sharing(vm_object_t object)
+{
+	vm_object_collapse_chain(object);
+}
+
 /* VM_INHERIT_SHARE: both maps see the same object, private copy first if due. */
 static int fork_share(vm_map_t old, vm_map_t new, vm_map_entry_t e)
 {
@@ -498,24 +518,43 @@ static int fork_share(vm_map_t old, vm_map_t new, vm_map_entry_t e)
 		return KERN_RESOURCE_SHORTAGE;
 	if ((e->eflags & MAP_ENTRY_NEEDS_COPY) && entry_make_shadow(old, e) != KERN_SUCCESS)
 		return KERN_RESOURCE_SHORTAGE;
+	shorten_before_sharing(e->object);
 	e->object->flags &= ~OBJ_ONEMAPPING;
 	return entry_clone(new, e) != NULL ? KERN_SUCCESS : KERN_RESOURCE_SHORTAGE;
 }
 
 /*
  * A wired entry cannot become copy-on-write in the parent (its pages must
- * stay writable without a fault), so the child's copy is made at once:
- * a copying fault on each page of the child's needs-copy entry.
+ * stay writable without a fault), so the child's copy is made at once, as
+ * FreeBSD's vm_fault_copy_entry does: every page of the range is resident
+ * in the parent's first object (wiring put it there) and is copied into a
+ * new object of the child's, which maps them at its first touch. Not by
+ * faults on the child's entry: its protection may forbid them (mlock, then
+ * mprotect(PROT_NONE), then fork).
  */
-static int fork_copy_now(vm_map_t new, vm_map_entry_t clone)
+static int fork_copy_now(vm_map_entry_t clone)
 {
-	vm_offset_t va;
-	int rv;
+	vm_object_t source = clone->object, copy;
+	vm_pindex_t i, n = atop(clone->end - clone->start);
 
-	for (va = clone->start; va < clone->end; va += PAGE_SIZE)
-		if ((rv = vm_fault(new, va, VM_PROT_READ | VM_PROT_COPY, VM_FAULT_NORMAL,
-				   NULL)) != KERN_SUCCESS)
-			return rv;
+	if ((copy = vm_object_allocate(n)) == NULL)
+		return KERN_RESOURCE_SHORTAGE;
+	for (i = 0; i < n; i++) {
+		vm_page_t from = vm_object_page_lookup(source, clone->offset + i), to;
+
+		VM_ASSERT(from != NULL && from->valid);
+		if ((to = vm_page_alloc(copy, i, 0)) == NULL) {
+			vm_object_deallocate(copy);
+			return KERN_RESOURCE_SHORTAGE;
+		}
+		pmap_copy_page(from, to);
+		to->valid = to->dirty = true;
+		vm_page_activate(to);
+	}
+	clone->object = copy;
+	clone->offset = 0;
+	clone->eflags &= (uint16_t)~MAP_ENTRY_NEEDS_COPY;
+	vm_object_deallocate(source);		/* the clone's reference */
 	return KERN_SUCCESS;
 }
 
@@ -528,10 +567,11 @@ static int fork_copy(vm_map_t old, vm_map_t new, vm_map_entry_t e)
 		return KERN_RESOURCE_SHORTAGE;
 	if (e->object == NULL)
 		return KERN_SUCCESS;		/* nothing touched yet: nothing to share */
+	shorten_before_sharing(e->object);
 	e->object->flags &= ~OBJ_ONEMAPPING;
 	clone->eflags |= MAP_ENTRY_COW | MAP_ENTRY_NEEDS_COPY;
 	if (e->wired_count > 0)
-		return fork_copy_now(new, clone);
+		return fork_copy_now(clone);
 	if (!(e->eflags & MAP_ENTRY_NEEDS_COPY))
 		pmap_protect(old->pmap, e->start, e->end,
 			     e->protection & (vm_prot_t)~VM_PROT_WRITE);
@@ -612,6 +652,9 @@ static int advise_pages(vm_map_t map, vm_map_entry_t e, int advice)
 
 	if (e->object == NULL)
 		return KERN_SUCCESS;
+	/* Nothing to map where the entry forbids access (FreeBSD's vm_map_pmap_enter). */
+	if (advice == MADV_WILLNEED_VM && !(prot & (VM_PROT_READ | VM_PROT_EXECUTE)))
+		return KERN_SUCCESS;
 	if (e->eflags & MAP_ENTRY_NEEDS_COPY)
 		prot &= (vm_prot_t)~VM_PROT_WRITE;
 	while ((m = vm_radix_lookup_ge(&e->object->pages, pindex, &found)) != NULL &&
@@ -681,7 +724,7 @@ static int wire_entry(vm_map_t map, vm_map_entry_t e, int unused)
 	for (va = e->start; va < e->end; va += PAGE_SIZE) {
 		rv = vm_fault(map, va, type, VM_FAULT_WIRE, NULL);
 		if (rv != KERN_SUCCESS) {
-			entry_unwire(map, e);
+			entry_unwire_to(map, e, va);	/* the pages before va */
 			return rv;
 		}
 	}

@@ -23,6 +23,7 @@ vm_object_t vm_object_allocate_pager(const struct vm_pager_ops *pager, void *han
 	object->handle = handle;
 	object->size = size;
 	object->ref_count = 1;
+	object->lo_pindex = UINT64_MAX;		/* no pages: no index fits */
 	vm_radix_init(&object->pages);
 	vm_cnt.v_objects++;
 	return object;
@@ -74,10 +75,56 @@ static void vm_object_terminate(vm_object_t object)
 	vm_zone_free(&object_zone, object);
 }
 
+enum vm_collapse_policy vm_collapse_policy = VM_COLLAPSE_EAGER;
+
 /*
- * Iterative, not recursive: a chain may be long. When the last reference
- * but one goes and the one left is a shadow's, the shadow is the object's
- * only user: it absorbs it (vm_object_collapse), and the chain gets shorter.
+ * object's one user is now its one shadow. The pages the shadow hides
+ * behind valid pages of its own, or cannot see (outside its window), can
+ * never be reached again: they are freed now - after a fork whose child
+ * wrote everything and exited, that is all of them.
+ */
+static void drop_hidden_pages(vm_object_t object)
+{
+	vm_object_t shadow = object->shadows;
+	vm_pindex_t offset = shadow->backing_offset, pindex = 0, found;
+	vm_page_t m, mine;
+
+	while ((m = vm_radix_lookup_ge(&object->pages, pindex, &found)) != NULL) {
+		pindex = found + 1;
+		if (m->wire_count > 0 || m->busy)
+			continue;
+		if (found >= offset && found - offset < shadow->size &&
+		    ((mine = vm_object_page_lookup(shadow, found - offset)) == NULL || !mine->valid))
+			continue;	/* the shadow still shows it */
+		vm_page_free(m);
+	}
+}
+
+/*
+ * The two policies differ in what happens to the pages the shadow still
+ * shows. Eager (FreeBSD's vm_object_deallocate): the shadow absorbs the
+ * object now. Lazy: they wait, and move up one at a time as they are
+ * written (vm_fault_cow's move, v_cow_optim); an object left empty, or the
+ * next fork (vm_map_fork collapses the whole chain before sharing it),
+ * finishes the job. Either way no anonymous object is left unreachable.
+ */
+static void release_to_shadow(vm_object_t object)
+{
+	vm_object_t shadow = object->shadows;
+
+	if ((object->flags | shadow->flags) & OBJ_DEAD)
+		return;
+	drop_hidden_pages(object);
+	if (vm_collapse_policy == VM_COLLAPSE_EAGER || object->resident_page_count == 0)
+		vm_object_collapse(shadow);
+}
+
+/*
+ * Iterative, not recursive: a chain may be long. An object left with its
+ * shadow as only user is released to it (release_to_shadow), so that under
+ * the eager policy no anonymous object backs another with no other
+ * reference (memory permitting): a chain is never deeper than the entries
+ * sharing its bottom.
  */
 void vm_object_deallocate(vm_object_t object)
 {
@@ -88,7 +135,7 @@ void vm_object_deallocate(vm_object_t object)
 		if (--object->ref_count > 0) {
 			if (object->ref_count == 1 && object->shadow_count == 1 &&
 			    object->pager == NULL)
-				vm_object_collapse(object->shadows);
+				release_to_shadow(object);
 			return;
 		}
 		vm_object_terminate(object);
@@ -160,6 +207,12 @@ static bool all_shadowed(vm_object_t object, vm_object_t backing)
 	return true;
 }
 
+void vm_object_collapse_chain(vm_object_t object)
+{
+	for (; object != NULL && object->pager == NULL; object = object->backing_object)
+		vm_object_collapse(object);
+}
+
 void vm_object_collapse(vm_object_t object)
 {
 	for (;;) {
@@ -189,9 +242,16 @@ void vm_object_collapse(vm_object_t object)
 
 int vm_object_shadow(vm_object_t *object, vm_pindex_t *offset, vm_pindex_t length)
 {
-	vm_object_t source = *object, result = vm_object_allocate(length);
+	vm_object_t source = *object, result;
 
-	if (result == NULL)
+	/*
+	 * An anonymous object nobody else refers to is private already: the
+	 * entry keeps it (FreeBSD does the same). Else a process whose forked
+	 * children all exit would grow its chain by one object a fork.
+	 */
+	if (source->ref_count == 1 && source->pager == NULL)
+		return KERN_SUCCESS;
+	if ((result = vm_object_allocate(length)) == NULL)
 		return KERN_RESOURCE_SHORTAGE;
 	result->backing_object = source;
 	result->backing_offset = *offset;
@@ -209,6 +269,10 @@ int vm_object_page_insert(vm_object_t object, vm_page_t m, vm_pindex_t pindex)
 	m->object = object;
 	m->pindex = pindex;
 	object->resident_page_count++;
+	if (pindex < object->lo_pindex)
+		object->lo_pindex = pindex;
+	if (pindex > object->hi_pindex)
+		object->hi_pindex = pindex;
 	return 0;
 }
 
@@ -218,7 +282,11 @@ void vm_object_page_remove(vm_page_t m)
 	vm_page_t removed = vm_radix_remove(&object->pages, m->pindex);
 
 	VM_ASSERT(removed == m);
-	object->resident_page_count--;
+	/* The range stays as it was (a superset is still right) until empty. */
+	if (--object->resident_page_count == 0) {
+		object->lo_pindex = UINT64_MAX;
+		object->hi_pindex = 0;
+	}
 	m->object = NULL;
 }
 
@@ -273,6 +341,11 @@ void vm_object_validate(vm_object_t object)
 		pindex = found + 1;
 	}
 	VM_ASSERT(resident == object->resident_page_count);
+	pindex = 0;
+	while ((m = vm_radix_lookup_ge(&object->pages, pindex, &found)) != NULL) {
+		VM_ASSERT(found >= object->lo_pindex && found <= object->hi_pindex);
+		pindex = found + 1;
+	}
 	for (shadow = object->shadows; shadow != NULL; shadow = shadow->shadow_next) {
 		VM_ASSERT(shadow->backing_object == object);
 		shadows++;

@@ -32,6 +32,13 @@ typedef struct vm_object {
 	struct vm_object *shadow_next, *shadow_prev;
 	struct vm_radix pages;			/* resident pages by index */
 	uint64_t resident_page_count;
+	/*
+	 * Every resident page's index lies in [lo_pindex, hi_pindex] (empty:
+	 * lo > hi). A walk down a shadow chain asks each object for one index;
+	 * a shadow holds the few pages its process wrote, so most objects can
+	 * answer "no" with two compares, without the radix tree.
+	 */
+	vm_pindex_t lo_pindex, hi_pindex;
 } *vm_object_t;
 
 void vm_object_startup(void);
@@ -48,6 +55,18 @@ void vm_object_reference(vm_object_t object);
 void vm_object_deallocate(vm_object_t object);
 
 /*
+ * What happens when an object's last user but its shadow goes: see
+ * release_to_shadow in vm_object.c. Eager is FreeBSD's; lazy lets pages move
+ * up one by one on write (so that v_cow_optim has work) and collapses at
+ * the next fork. The VM server takes it from the boot option collapse=.
+ */
+enum vm_collapse_policy { VM_COLLAPSE_EAGER, VM_COLLAPSE_LAZY };
+extern enum vm_collapse_policy vm_collapse_policy;
+
+/* vm_object_collapse at every level of the chain from object down. */
+void vm_object_collapse_chain(vm_object_t object);
+
+/*
  * Shortens the chain below object (FreeBSD's vm_object_collapse): a backing
  * object only object refers to is absorbed - its pages move up, it dies;
  * one that others share but whose pages object all hides is bypassed.
@@ -57,13 +76,40 @@ void vm_object_collapse(vm_object_t object);
 /*
  * Makes *object the backing object of a new anonymous object for `length`
  * pages from *offset, which replaces it; the caller's reference moves to the
- * new object. Returns KERN_SUCCESS or KERN_RESOURCE_SHORTAGE.
+ * new object. An anonymous *object only the caller refers to needs no
+ * shadow and stays as it is. Returns KERN_SUCCESS or KERN_RESOURCE_SHORTAGE.
  */
 int vm_object_shadow(vm_object_t *object, vm_pindex_t *offset, vm_pindex_t length);
 
 static inline vm_page_t vm_object_page_lookup(vm_object_t object, vm_pindex_t pindex)
 {
+	if (pindex < object->lo_pindex || pindex > object->hi_pindex)
+		return NULL;
 	return vm_radix_lookup(&object->pages, pindex);
+}
+
+/*
+ * One step down a shadow chain, past every object that cannot have page
+ * pindex: no pager to ask and no resident page in range. On return *object
+ * (at *pindex, *depth levels further) might have it; false at the chain's end.
+ */
+static inline bool vm_object_chain_next(vm_object_t *object, vm_pindex_t *pindex, int *depth)
+{
+	vm_object_t o = *object, next;
+	vm_pindex_t i = *pindex;
+	int d = *depth;
+
+	do {
+		if ((next = o->backing_object) == NULL)
+			return false;
+		i += o->backing_offset;
+		o = next;
+		d++;
+	} while (o->pager == NULL && (i < o->lo_pindex || i > o->hi_pindex));
+	*object = o;
+	*pindex = i;
+	*depth = d;
+	return true;
 }
 
 /* Puts m in object at pindex (free there). Returns 0, or -1 when out of memory. */

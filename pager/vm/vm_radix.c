@@ -2,6 +2,7 @@
 #include "vm_zone.h"
 
 #define RADIX_BITS  6
+_Static_assert(VM_RADIX_LEAF_KEYS == 1 << RADIX_BITS, "leaf size");
 #define RADIX_SLOTS (1 << RADIX_BITS)
 #define RADIX_MASK  (RADIX_SLOTS - 1)
 #define MAX_HEIGHT  ((64 + RADIX_BITS - 1) / RADIX_BITS)
@@ -155,6 +156,13 @@ int vm_radix_insert(struct vm_radix *rt, uint64_t key, void *value)
 	leaf->slot[key & RADIX_MASK] = value;
 	leaf->count++;
 	return 0;
+}
+
+void **vm_radix_leaf_slots(struct vm_radix *rt, uint64_t key)
+{
+	struct radix_node *leaf = find_leaf(rt, key);
+
+	return leaf != NULL ? leaf->slot : NULL;
 }
 
 /* The hottest function of the VM server: one shift, mask and load a level. */

@@ -49,6 +49,15 @@ void *vm_radix_lookup_ge(struct vm_radix *rt, uint64_t key, uint64_t *found);
 /* Removes and returns the value at key (NULL if none); frees emptied nodes. */
 void *vm_radix_remove(struct vm_radix *rt, uint64_t key);
 
+/*
+ * The 64 slots of the bottom-level node that holds key, or NULL if there is
+ * none: slot i holds key (key & ~63) + i. For walks over ranges that change
+ * values but not the tree; the pointer is good until the next insert or
+ * remove.
+ */
+void **vm_radix_leaf_slots(struct vm_radix *rt, uint64_t key);
+#define VM_RADIX_LEAF_KEYS 64
+
 /* Nodes in use, for leak checks. */
 uint64_t vm_radix_nodes_in_use(void);
 

@@ -142,15 +142,27 @@ static void cow_moves_page_from_private_backing_object(void)
 	memset(pmap_page_address(m), 0x31, PAGE_SIZE);
 	m->valid = true;
 	vm_page_activate(m);
+	/*
+	 * A shadow is made over a shared object; then the other user goes -
+	 * without the collapse vm_object_deallocate would make at once (as
+	 * when that collapse ran out of memory): the state the move is for.
+	 */
+	vm_object_reference(backing);
 	CHECK_EQ(vm_object_shadow(&shadow, &offset, 4), KERN_SUCCESS);
+	CHECK(shadow != backing);
+	backing->ref_count--;
+	CHECK_EQ(backing->ref_count, 1);
+	CHECK_EQ(backing->shadow_count, 1);
 	CHECK_EQ(vm_map_insert(map, shadow, 0, 0x500000, 0x504000, VM_PROT_READ | VM_PROT_WRITE,
 			       VM_PROT_ALL, MAP_ENTRY_COW), KERN_SUCCESS);
 	CHECK_EQ(user_access_info(map, 0x502000, true, &b, &info), KERN_SUCCESS);
 	CHECK_EQ(info.outcome, FAULT_OUTCOME_COW_MOVE);
 	CHECK_EQ(vm_cnt.v_cow_optim, 1);
 	CHECK(vm_object_page_lookup(shadow, 2) == m);
-	CHECK(vm_object_page_lookup(backing, 2) == NULL);
 	CHECK_EQ(((uint8_t *)pmap_page_address(m))[1], 0x31);
+	/* backing lost its only page: it was collapsed away. */
+	CHECK(shadow->backing_object == NULL);
+	CHECK_EQ(vm_cnt.v_collapses, 1);
 	vm_map_destroy(map);
 	CHECK_EQ(vm_cnt.v_objects, 0);
 }

@@ -5,40 +5,78 @@
  * up to NSPACES maps (processes): it maps private anonymous memory (fixed,
  * or where vm_map_find_space puts it), private copy-on-write views of
  * objects of a test pager and of anonymous objects with pages in them,
- * read-only shared views of pager objects; unmaps and mprotects random
- * page ranges; reads and writes bytes through user_access() (faults and
- * all), one by one or in sweeps; calls vm_fault() as the server itself does
- * (VM_FAULT_DIRTY, VM_PROT_COPY); takes hardware mappings away as a page
- * daemon would; sets madvise behaviors; destroys maps (half the time after
+ * read-only shared views of pager objects, and shared anonymous memory as
+ * the VM server makes it (an object allocated up front, inherited
+ * VM_INHERIT_SHARE); unmaps and mprotects random page ranges; reads and
+ * writes bytes through user_access() (faults and all), one by one or in
+ * sweeps; calls vm_fault() as the server itself does (VM_FAULT_DIRTY,
+ * VM_PROT_COPY); takes hardware mappings away as a page daemon would;
+ * forks processes (vm_map_fork into a free slot); sets inheritance
+ * (minherit), advice (madvise: behaviours, WILLNEED, DONTNEED), and wires
+ * and unwires ranges (mlock, munlock); destroys maps (half the time after
  * pmap_remove_pages, as process exit does). The test pager has holes (zero
  * fill) and, in half the objects, pages it fails to read (KERN_FAILURE).
  * One sequence in four runs under memory pressure, where any step may run
  * out of memory and must then change nothing it should not.
  *
- * The model is flat: per page of each map, whether it is mapped, with what
- * protection and maximum, and its 4096 bytes. Private memory needs nothing
- * more - whatever object, shadow or copy holds a page, a process sees its
- * own bytes. After every step the VM must agree with it:
+ * The model: per page of each map, whether it is mapped, with what
+ * protection, maximum, inheritance and wiring, and which "cell" holds its
+ * 4096 bytes. A cell is what the process sees at that page; it is held by
+ * one page, or by several:
+ *  - shared memory (VM_INHERIT_SHARE): the sharers hold one cell, and a
+ *    write by any of them is seen by all;
+ *  - after a fork, a VM_INHERIT_COPY page: parent and child hold one cell
+ *    copy-on-write ("cow"), and the first to write gets a copy of its own.
+ * Which objects, shadows or copies hold the pages is the VM's business; the
+ * model says only what each process must see. A cell is held either by
+ * sharers alone or by cow holders alone: then every outcome is determined.
+ * (FreeBSD's vm_map_copy_entry makes a VM_INHERIT_COPY fork of memory that
+ * another process shares writable a copy-on-write *view* of it, in both
+ * parent and child: they see the other's later writes until they write
+ * themselves, or until a collapse bypasses the object - which of the two
+ * depends on timing. The test does not fork such a process; it counts it.)
+ *
+ * After every step the VM must agree with the model:
  *  - every access succeeds or fails (KERN_INVALID_ADDRESS,
  *    KERN_PROTECTION_FAILURE, KERN_NO_SPACE...) exactly as the model says,
  *    and a read returns the model's byte;
  *  - the entries cover exactly the model's mapped pages, with its
- *    protections;
+ *    protections, inheritance and wiring;
  *  - each page's bytes - through its hardware mapping if it has one, else
  *    as the next fault would find them down the object chain - are the
  *    model's;
  *  - a hardware mapping never allows more than the entry, always shows the
  *    page a fault would find now (no stale page after a copy), and is
- *    writable only for a page of the entry's own first object mapped
- *    nowhere else (copy-on-write is never bypassed);
+ *    writable only for a page of the entry's own first object that every
+ *    other mapping of it shows to a sharer of the same cell (copy-on-write
+ *    is never bypassed, sharing never broken);
+ *  - a wired page is resident in its entry's first object with a wire
+ *    count; right after mlock it is mapped, wired, with the entry's rights,
+ *    and that mapping is never lowered later by anything but mprotect,
+ *    munmap or munlock - a fork of the parent least of all (it may only be
+ *    removed by a fault elsewhere that copies the page into a shadow
+ *    several maps share: vm_fault_cow then removes every mapping of the
+ *    original, as FreeBSD's does, wired ones included);
+ *  - wire counts: each page's is the number of wired entries that map it;
+ *    v_wire_count is exactly the wired pages one can count frame by frame:
+ *    the vm_page array's, the hog's, the user's wired pages, and the zones'
+ *    slabs (as many as their items need, and no more than one an item);
+ *  - shadow chains stay short: outside memory pressure no anonymous object
+ *    backs another with no other reference (collapse absorbs it, as
+ *    FreeBSD's vm_object_deallocate does), so the chain of an entry is at
+ *    most as deep as the number of entries that share its bottom object
+ *    (plus one when that bottom is a pager's) - see check_chains;
  *  - vm_map_validate, vm_object_validate down every chain, pmap_validate,
  *    vm_page_validate; reference and shadow counts of every object equal
  *    the references that exist; no object, page or mapping leaks.
  * At the end of a sequence (every map destroyed): no object, mapping,
- * address space or radix node is left, and every page is free again.
+ * address space or radix node is left, every page is free again, and
+ * v_wire_count is what it was at boot.
  *
  *   test_model          runs NSEQUENCES sequences
  *   test_model SEED     replays the sequence of that seed (failures print it)
+ *   MODEL_TRACE=1       prints each step
+ *   MODEL_NO_CHAINS=1   leaves out the chain checks (to look past a failure there)
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -58,12 +96,13 @@ SEEDED_SANITIZER_OPTIONS
 #else
 #define MIN_STEPS   (MAX_STEPS / 2)
 #endif
-#define SIM_PAGES   768	/* enough that no step runs out (peaks are ~200 pages) */
+#define SIM_PAGES   768	/* enough that no step runs out (see stats.peak_used) */
 #define NSPACES     8		/* maps at once */
 #define MPAGES      64		/* pages of address space each model covers */
 #define MAX_PAGERS  8		/* pager objects per sequence */
 #define MAX_PAGER_SIZE 40	/* pages */
 #define MAX_OBJECTS (NSPACES * MPAGES * 4 + MAX_PAGERS)
+#define MAX_CELLS   (NSPACES * MPAGES)	/* each mapped page holds one */
 
 #define R   VM_PROT_READ
 #define RW  (VM_PROT_READ | VM_PROT_WRITE)
@@ -78,27 +117,40 @@ SEEDED_SANITIZER_OPTIONS
 static const vm_prot_t prot_choices[] = { VM_PROT_NONE, R, RW, RX, RWX };
 #define NPROTS ((int)(sizeof(prot_choices) / sizeof(prot_choices[0])))
 
+/* What one or more process pages see: see the comment at the top. */
+struct cell {
+	int refs;			/* pages that hold it; 0: free */
+	uint8_t data[PAGE_SIZE];
+};
+
+static struct cell cells[MAX_CELLS];
+static int free_cells[MAX_CELLS], nfree_cells;
+
 struct mpage {
 	bool mapped;
 	vm_prot_t prot, max;
+	uint8_t inherit;		/* VM_INHERIT_ */
+	bool cow;			/* holds its cell copy-on-write (after a fork) */
+	bool wired;			/* mlock()ed */
+	/*
+	 * Not 0: the page was mapped wired with these rights (mlock), and the
+	 * mapping must stay at least this good until munlock, munmap or an
+	 * mprotect that lowers it.
+	 */
+	vm_prot_t wired_prot;
+	int cell;			/* valid while mapped */
 };
 
 /*
  * One process: its map, and the model of its address space over the area
  * [base, base + MPAGES pages). Nothing outside the area is ever mapped; the
  * area may reach below USER_MIN or above USER_MAX, where nothing can be.
- *
- * The model is plain data on purpose: a fork step (vmspace_fork comes with a
- * later issue) would take a free slot, fork a live space's map into it and
- * copy the model whole - right after a fork, private memory reads the same
- * in parent and child, and from then on each side's writes are its own,
- * which is exactly what two independent models say.
+ * A forked child has its parent's area.
  */
 struct space {
 	vm_map_t map;			/* NULL: the slot is free */
 	vm_offset_t base;
 	struct mpage page[MPAGES];
-	uint8_t data[MPAGES][PAGE_SIZE];
 };
 
 static struct space spaces[NSPACES];
@@ -130,24 +182,31 @@ static int ntpagers;
  * as the VM's own structures are) and gives them back at random. While it
  * holds any, a step may fail with KERN_RESOURCE_SHORTAGE where the model
  * expects success - and must then have changed nothing, or (munmap,
- * mprotect, which work entry by entry) have left each page either as it was
- * or as asked.
+ * mprotect, minherit, mlock, munlock, which work entry by entry) have left
+ * each page either as it was or as asked.
  */
 static bool pressure;
 static vm_page_t hog[SIM_PAGES];
 static int nhog;
+static bool hog_frame[SIM_PAGES];	/* by frame: the hog holds it */
 
 static struct {
 	uint64_t sequences, steps, accesses, faults, zfod, ozfod, cow_copy, cow_move;
 	uint64_t io, prefaults, no_space, invalid_address, protection_failure;
 	uint64_t invalid_argument, failure, pager_requests, pager_failures, shortages;
-	int max_chain;
+	uint64_t forks, forks_failed, forks_skipped, fork_shared_pages, fork_cow_pages;
+	uint64_t fork_copied_now, inherits, madvises, shared_maps, wires, wires_partial;
+	uint64_t wired_pages, wired_unmapped, unwires, collapses, bypasses, shared_writable;
+	uint64_t peak_used;
+	int max_chain, max_chain_users;
 } stats;
 
 static const uint8_t zero_page[PAGE_SIZE];
 
 /* MODEL_TRACE=1 in the environment: print each step (for replaying a seed). */
 static bool tracing;
+/* MODEL_NO_CHAINS=1: skip the chain bounds (to hunt for other failures first). */
+static bool no_chains;
 
 static void trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -284,6 +343,86 @@ static bool in_map(vm_offset_t va)
 	return va >= USER_MIN && va < USER_MAX;
 }
 
+static void cells_reset(void)
+{
+	int c;
+
+	nfree_cells = 0;
+	for (c = MAX_CELLS - 1; c >= 0; c--) {
+		cells[c].refs = 0;
+		free_cells[nfree_cells++] = c;
+	}
+}
+
+static int cell_new(void)
+{
+	int c;
+
+	REQUIRE(nfree_cells > 0);
+	c = free_cells[--nfree_cells];
+	REQUIRE_EQ(cells[c].refs, 0);
+	cells[c].refs = 1;
+	return c;
+}
+
+static void cell_release(int c)
+{
+	REQUIRE(cells[c].refs > 0);
+	if (--cells[c].refs == 0)
+		free_cells[nfree_cells++] = c;
+}
+
+static uint8_t *page_data(const struct space *s, int p)
+{
+	return cells[s->page[p].cell].data;
+}
+
+/* A newly mapped page: a cell of its own, its bytes still to be filled. */
+static void page_map_new(struct mpage *mp, vm_prot_t prot, vm_prot_t max, int inherit)
+{
+	memset(mp, 0, sizeof(*mp));
+	mp->mapped = true;
+	mp->prot = prot;
+	mp->max = max;
+	mp->inherit = (uint8_t)inherit;
+	mp->cell = cell_new();
+}
+
+static void page_unmap(struct mpage *mp)
+{
+	if (mp->mapped)
+		cell_release(mp->cell);
+	memset(mp, 0, sizeof(*mp));
+}
+
+/* A copy-on-write page that others hold gets a cell of its own, with the same bytes. */
+static void page_make_private(struct mpage *mp)
+{
+	if (mp->cow && cells[mp->cell].refs > 1) {
+		int c = cell_new();
+
+		memcpy(cells[c].data, cells[mp->cell].data, PAGE_SIZE);
+		cell_release(mp->cell);
+		mp->cell = c;
+	}
+	mp->cow = false;
+}
+
+/* A step wrote to a page others share: their views change too. */
+static bool shared_write;
+/* A step took faults (accesses, vm_fault, mlock): copy-on-write copies maybe. */
+static bool step_faulted;
+
+/* A byte written: into the cell the sharers see, or a private copy first. */
+static void model_write(struct space *s, int p, unsigned off, uint8_t b)
+{
+	struct mpage *mp = &s->page[p];
+
+	page_make_private(mp);
+	shared_write |= cells[mp->cell].refs > 1;
+	cells[mp->cell].data[off] = b;
+}
+
 /*
  * The page a fault at va would find now: the first resident page down the
  * entry's chain (*depth: in which object). If there is none, *bottom is the
@@ -316,6 +455,23 @@ static vm_page_t chain_page(vm_map_entry_t e, vm_offset_t va, int *depth, vm_obj
 }
 
 /*
+ * Would a fault on page p need a page the store fails to read? Only where no
+ * object up the chain holds the page, and the chain ends at a bad page.
+ */
+static bool needs_bad_page(const struct space *s, int p)
+{
+	vm_map_entry_t e = vm_map_lookup_entry(s->map, page_va(s, p));
+	vm_object_t bottom;
+	vm_pindex_t bottom_pindex = 0;
+	int depth;
+
+	REQUIRE(e != NULL);
+	return chain_page(e, page_va(s, p), &depth, &bottom, &bottom_pindex) == NULL &&
+	       bottom != NULL && bottom->pager == &tpager_ops &&
+	       tpager_bad(bottom->handle, bottom_pindex);
+}
+
+/*
  * The outcome the model expects of a one-byte access: the protections say
  * whether it may happen; and where only a store can supply the page (no
  * object up the chain holds it), a bad page of the store fails it.
@@ -323,22 +479,12 @@ static vm_page_t chain_page(vm_map_entry_t e, vm_offset_t va, int *depth, vm_obj
 static int expect_access(const struct space *s, int p, bool write)
 {
 	const struct mpage *mp = &s->page[p];
-	vm_map_entry_t e;
-	vm_object_t bottom;
-	vm_pindex_t bottom_pindex = 0;
-	int depth;
 
 	if (!mp->mapped)
 		return KERN_INVALID_ADDRESS;
 	if ((mp->prot & (write ? VM_PROT_WRITE : VM_PROT_READ)) == 0)
 		return KERN_PROTECTION_FAILURE;
-	e = vm_map_lookup_entry(s->map, page_va(s, p));
-	REQUIRE(e != NULL);
-	if (chain_page(e, page_va(s, p), &depth, &bottom, &bottom_pindex) == NULL &&
-	    bottom != NULL && bottom->pager == &tpager_ops &&
-	    tpager_bad(bottom->handle, bottom_pindex))
-		return KERN_FAILURE;
-	return KERN_SUCCESS;
+	return needs_bad_page(s, p) ? KERN_FAILURE : KERN_SUCCESS;
 }
 
 static void count_error(int rv)
@@ -411,7 +557,48 @@ static int model_find_space(const struct space *s, vm_offset_t hint, int npages,
 	}
 }
 
+/* Is every page of [start, end) mapped? (The range vm_map_range_mapped asks about.) */
+static bool model_range_mapped(const struct space *s, vm_offset_t start, vm_offset_t end)
+{
+	vm_offset_t va;
+
+	for (va = start; va < end; va += PAGE_SIZE)
+		if (va < s->base || va >= page_va(s, MPAGES) || !s->page[atop(va - s->base)].mapped)
+			return false;
+	return true;
+}
+
 /* ---- checks ------------------------------------------------------------- */
+
+static struct space *space_of_pmap(pmap_t pmap)
+{
+	int i;
+
+	for (i = 0; i < NSPACES; i++)
+		if (spaces[i].map != NULL && spaces[i].map->pmap == pmap)
+			return &spaces[i];
+	return NULL;
+}
+
+/*
+ * A writable mapping of m at page p of s: a write through it reaches every
+ * mapping of m, so each must be one of a page holding the same cell.
+ */
+static void check_writable_sharing(const struct space *s, int p, vm_page_t m)
+{
+	struct pv_entry *pv;
+	int n = 0;
+
+	for (pv = m->pv_list; pv != NULL; pv = pv->next, n++) {
+		const struct space *o = space_of_pmap(pv->pmap);
+		int q;
+
+		REQUIRE(o != NULL && pv->va >= o->base && pv->va < page_va(o, MPAGES));
+		q = (int)atop(pv->va - o->base);
+		REQUIRE(o->page[q].mapped && o->page[q].cell == s->page[p].cell);
+	}
+	stats.shared_writable += n > 1;
+}
 
 /* Checks one space's map, pmap, simulated page table and pages against its model. */
 static void check_space(struct space *s)
@@ -424,30 +611,32 @@ static void check_space(struct space *s)
 
 	vm_map_validate(map);	/* tree, list, entries; pmap_validate too */
 
-	/* The entries cover exactly the model's mapped pages, with its protections. */
+	/* The entries cover exactly the model's mapped pages, with its attributes. */
 	for (e = map->first; e != NULL; e = e->next) {
 		vm_offset_t va;
 		vm_object_t o;
-		int depth = 0;
 
 		REQUIRE(e->start >= s->base && e->end <= page_va(s, MPAGES));
-		for (o = e->object; o != NULL; o = o->backing_object, depth++) {
+		for (o = e->object; o != NULL; o = o->backing_object) {
 			vm_object_validate(o);
 			/* Pager objects are the end of a chain. */
 			REQUIRE(o->pager == NULL || o->backing_object == NULL);
 		}
-		if (depth > stats.max_chain)
-			stats.max_chain = depth;
 		/* needs-copy only on private entries; a private entry's own object is anonymous. */
 		REQUIRE(!(e->eflags & MAP_ENTRY_NEEDS_COPY) || (e->eflags & MAP_ENTRY_COW));
 		REQUIRE(!(e->eflags & MAP_ENTRY_COW) || (e->eflags & MAP_ENTRY_NEEDS_COPY) ||
 			(e->object != NULL && e->object->pager == NULL));
+		/* A wired entry has made its copies: it needs none. */
+		REQUIRE(e->wired_count == 0 || !(e->eflags & MAP_ENTRY_NEEDS_COPY));
 		for (va = e->start; va < e->end; va += PAGE_SIZE) {
 			const struct mpage *mp = &s->page[atop(va - s->base)];
 
 			REQUIRE(mp->mapped);
 			REQUIRE_EQ(mp->prot, e->protection);
 			REQUIRE_EQ(mp->max, e->max_protection);
+			REQUIRE_EQ(mp->inherit, e->inheritance);
+			REQUIRE_EQ((e->eflags & MAP_ENTRY_USER_WIRED) != 0, mp->wired);
+			REQUIRE_EQ(e->wired_count > 0, mp->wired);
 			in_entries++;
 		}
 	}
@@ -481,15 +670,26 @@ static void check_space(struct space *s)
 		m = chain_page(e, va, &depth, &bottom, &bottom_pindex);
 		if (m != NULL) {
 			/* What the next fault would find holds the model's bytes. */
-			REQUIRE(memcmp(pmap_page_address(m), s->data[p], PAGE_SIZE) == 0);
+			REQUIRE(memcmp(pmap_page_address(m), page_data(s, p), PAGE_SIZE) == 0);
 		} else if (bottom != NULL && bottom->pager != NULL) {
 			/* Not resident: the store's bytes, or zeros for its holes. */
 			REQUIRE(bottom->pager == &tpager_ops);
 			tpager_contents(bottom->handle, bottom_pindex, expected);
-			REQUIRE(memcmp(expected, s->data[p], PAGE_SIZE) == 0);
+			REQUIRE(memcmp(expected, page_data(s, p), PAGE_SIZE) == 0);
 		} else {
 			/* Not resident anywhere, no store: zero fill. */
-			REQUIRE(memcmp(zero_page, s->data[p], PAGE_SIZE) == 0);
+			REQUIRE(memcmp(zero_page, page_data(s, p), PAGE_SIZE) == 0);
+		}
+		if (mp->wired) {
+			/* Wired: its own page, resident in the entry's first object, wired. */
+			REQUIRE(m != NULL && depth == 0 && m->object == e->object && m->valid);
+			REQUIRE(m->wire_count > 0);
+		}
+		if (mp->wired_prot != 0) {
+			/* The mapping mlock made is still there, at least as good. */
+			REQUIRE(mp->wired);
+			REQUIRE(pv_page == m);
+			REQUIRE((mp->wired_prot & ~pvprot) == 0);
 		}
 		if (pv_page == NULL)
 			continue;
@@ -505,17 +705,46 @@ static void check_space(struct space *s)
 		if (pvprot & VM_PROT_WRITE) {
 			/*
 			 * Writable: the page is this entry's own (its first
-			 * object's, at the right index), and mapped nowhere
-			 * else - else a write would reach another view.
+			 * object's, at the right index), and mapped elsewhere
+			 * only for sharers - else a write would reach another
+			 * view.
 			 */
 			REQUIRE(depth == 0 && m->object == e->object);
 			REQUIRE_EQ(m->pindex, e->offset + atop(va - e->start));
 			REQUIRE(!(e->eflags & MAP_ENTRY_NEEDS_COPY));
-			REQUIRE_EQ(pmap_page_mapping_count(m), 1);
+			check_writable_sharing(s, p, m);
 		}
 	}
 	/* No mapping outside the area. */
 	REQUIRE_EQ(map->pmap->resident_count, pvs);
+}
+
+/*
+ * After a step that faulted: a wired mapping may be gone. Only one thing
+ * may do that: a copy-on-write copy into a shadow that several maps share
+ * removes every mapping of the old page (vm_fault_cow's pmap_remove_all, as
+ * FreeBSD's does), a wired one of another entry too; the page stays wired
+ * and resident, and the next access is a soft fault. Anywhere else a wired
+ * mapping that went is a failure (check_space).
+ */
+static void forget_removed_wired_mappings(uint64_t cow_faults_before)
+{
+	int i, p;
+
+	for (i = 0; i < NSPACES; i++) {
+		if (spaces[i].map == NULL)
+			continue;
+		for (p = 0; p < MPAGES; p++) {
+			struct mpage *mp = &spaces[i].page[p];
+
+			if (mp->wired_prot != 0 &&
+			    pmap_lookup(spaces[i].map->pmap, page_va(&spaces[i], p), NULL) == NULL) {
+				REQUIRE(vm_cnt.v_cow_faults > cow_faults_before);
+				stats.wired_unmapped++;
+				mp->wired_prot = 0;
+			}
+		}
+	}
 }
 
 static int compare_pointers(const void *a, const void *b)
@@ -526,8 +755,13 @@ static int compare_pointers(const void *a, const void *b)
 }
 
 static vm_object_t objects[MAX_OBJECTS];
-static int refs[MAX_OBJECTS], shadows[MAX_OBJECTS];
+static int refs[MAX_OBJECTS], shadows[MAX_OBJECTS], users[MAX_OBJECTS];
 static int nobjects;
+
+/* By frame: wired at boot (the vm_page array), in a reachable object, wirings expected. */
+static bool boot_wired[SIM_PAGES], in_object[SIM_PAGES];
+static int expected_wire[SIM_PAGES];
+static uint64_t nboot_wired;
 
 static int object_index(vm_object_t o)
 {
@@ -538,16 +772,189 @@ static int object_index(vm_object_t o)
 	return (int)(found - objects);
 }
 
+static int frame_of(vm_page_t m)
+{
+	uint64_t i = (m->phys - SIM_PHYS_BASE) >> PAGE_SHIFT;
+
+	REQUIRE(m->phys >= SIM_PHYS_BASE && i < SIM_PAGES);
+	return (int)i;
+}
+
+/* The vm_page of frame 0: the others follow it (vm_page_startup's array). */
+static vm_page_t frame0;
+
+static vm_page_t frame_page(int i)
+{
+	return frame0 + i;
+}
+
+/* The fewest slabs `items` items of `size` bytes can take (a page holds at most PAGE_SIZE/size). */
+static uint64_t slabs_at_least(uint64_t items, size_t size)
+{
+	uint64_t per = PAGE_SIZE / size;
+
+	return (items + per - 1) / per;
+}
+
+/*
+ * Every frame accounted for: free; in a reachable object (wired as many
+ * times as wired entries map it); or wired for the VM itself - the vm_page
+ * array (from boot), the hog's, or a zone's slab. The zones' slabs are as
+ * many as their items need at least, and at most one an item (an empty slab
+ * goes back at once). v_wire_count is the sum of the wired ones.
+ */
+static void check_frames(uint64_t nmaps, uint64_t nentries, uint64_t npvs, uint64_t user_wired)
+{
+	/* A radix node holds 64 slots and a count: more than 512 bytes. */
+	const size_t radix_node_min = 64 * sizeof(void *);
+	uint64_t boot = 0, hogged = 0, zone = 0, used = 0, lo, hi;
+	int i;
+
+	for (i = 0; i < SIM_PAGES; i++) {
+		vm_page_t m = frame_page(i);
+
+		if (m->object != NULL) {
+			REQUIRE(in_object[i]);	/* no page of a leaked object */
+			used++;
+			continue;
+		}
+		REQUIRE(!in_object[i]);
+		if (m->queue == PQ_FREE) {
+			REQUIRE(!boot_wired[i] && !hog_frame[i]);
+			continue;
+		}
+		REQUIRE_EQ(m->wire_count, 1);
+		REQUIRE(m->queue == PQ_NONE && m->pv_list == NULL);
+		used++;
+		if (boot_wired[i])
+			boot++;
+		else if (hog_frame[i])
+			hogged++;
+		else
+			zone++;
+	}
+	REQUIRE_EQ(boot, nboot_wired);
+	REQUIRE_EQ(hogged, nhog);
+	REQUIRE_EQ(vm_cnt.v_wire_count, boot + hogged + zone + user_wired);
+	lo = slabs_at_least(nmaps, sizeof(struct vm_map)) +
+	     slabs_at_least(nmaps, sizeof(struct pmap)) +
+	     slabs_at_least(nentries, sizeof(struct vm_map_entry)) +
+	     slabs_at_least(vm_cnt.v_objects, sizeof(struct vm_object)) +
+	     slabs_at_least(npvs, sizeof(struct pv_entry)) +
+	     slabs_at_least(vm_radix_nodes_in_use(), radix_node_min);
+	hi = 2 * nmaps + nentries + vm_cnt.v_objects + npvs + vm_radix_nodes_in_use();
+	if (zone < lo || zone > hi)
+		seeded_fail(__FILE__, __LINE__, "%llu zone pages for their items: %llu to %llu expected",
+			    (unsigned long long)zone, (unsigned long long)lo, (unsigned long long)hi);
+	used -= boot + hogged;
+	if (used > stats.peak_used)
+		stats.peak_used = used;
+}
+
+/*
+ * Shadow chains. What FreeBSD guarantees (vm_object_deallocate collapses an
+ * anonymous object into its shadow when that shadow is all that refers to
+ * it; vm_object_shadow makes no shadow over an object only the entry refers
+ * to): no anonymous object backs another with no other reference. Outside
+ * memory pressure (where a collapse may fail for a radix node, and is not
+ * retried) that must hold after every step.
+ *
+ * It bounds the depth: in a chain o0 (the entry's) -> o1 -> ... -> o(d-1),
+ * each anonymous oi (i >= 1) has a reference besides o(i-1)'s - another
+ * shadow or an entry - and above it some entry whose chain holds oi but not
+ * o(i-1), so the entries sharing o(d-1) include one for each such level, all
+ * different (one holding oi holds every oj below it, o(i+1)... included).
+ * Hence depth <= (entries whose chain holds the bottom object) - 1 + 1, plus
+ * one if the bottom is a pager's (which may be held by its one shadow only).
+ * Without forks that is 1 (or 2 over a pager object); a chain grows with the
+ * number of live processes (entries) that share it, never with history.
+ */
+static void check_chains(void)
+{
+	vm_map_entry_t e;
+	vm_object_t o, bottom;
+	int i, depth, bound;
+
+	memset(users, 0, sizeof(users[0]) * (size_t)nobjects);
+	for (i = 0; i < NSPACES; i++)
+		if (spaces[i].map != NULL)
+			for (e = spaces[i].map->first; e != NULL; e = e->next)
+				for (o = e->object; o != NULL; o = o->backing_object)
+					users[object_index(o)]++;
+	for (i = 0; i < NSPACES; i++) {
+		if (spaces[i].map == NULL)
+			continue;
+		for (e = spaces[i].map->first; e != NULL; e = e->next) {
+			if (e->object == NULL)
+				continue;
+			depth = 0;
+			for (o = bottom = e->object; o != NULL; o = o->backing_object, depth++)
+				bottom = o;
+			REQUIRE_EQ(vm_object_chain_depth(e->object), depth);
+			bound = users[object_index(bottom)] + (bottom->pager != NULL);
+			if (depth > stats.max_chain) {
+				stats.max_chain = depth;
+				stats.max_chain_users = users[object_index(bottom)];
+			}
+			if (depth > bound && !pressure && !no_chains)
+				seeded_fail(__FILE__, __LINE__, "space %d [%#lx, %#lx): a chain of %d "
+					    "objects, but %d entries share its bottom object %u",
+					    i, (unsigned long)e->start, (unsigned long)e->end, depth,
+					    users[object_index(bottom)], bottom->id);
+		}
+	}
+	if (pressure || no_chains)
+		return;
+	for (i = 0; i < nobjects; i++) {
+		vm_object_t b = objects[i]->backing_object;
+
+		if (b != NULL && b->pager == NULL && b->ref_count < 2)
+			seeded_fail(__FILE__, __LINE__, "object %u backs object %u and nothing else "
+				    "refers to it: not collapsed", b->id, objects[i]->id);
+	}
+}
+
+/* The model itself: cell references, and no cell both shared and copy-on-write. */
+static void check_cells(void)
+{
+	static int holders[MAX_CELLS], cows[MAX_CELLS];
+	int i, p, used = 0;
+
+	memset(holders, 0, sizeof(holders));
+	memset(cows, 0, sizeof(cows));
+	for (i = 0; i < NSPACES; i++) {
+		if (spaces[i].map == NULL)
+			continue;
+		for (p = 0; p < MPAGES; p++) {
+			const struct mpage *mp = &spaces[i].page[p];
+
+			if (!mp->mapped)
+				continue;
+			holders[mp->cell]++;
+			cows[mp->cell] += mp->cow;
+			REQUIRE(!mp->wired || !mp->cow);
+		}
+	}
+	for (i = 0; i < MAX_CELLS; i++) {
+		REQUIRE_EQ(cells[i].refs, holders[i]);
+		REQUIRE(holders[i] < 2 || cows[i] == 0 || cows[i] == holders[i]);
+		used += holders[i] > 0;
+	}
+	REQUIRE_EQ(used + nfree_cells, MAX_CELLS);
+}
+
 /*
  * Accounts for every object and page: the objects reachable from the maps
  * and the test's own references are all there are (v_objects), each with
  * exactly the references and shadows that exist; every page is free, wired
- * (VM structures) or resident in one of them; the test pager's objects are
- * alive exactly while reachable.
+ * (VM structures, the hog) or resident in one of them; the test pager's
+ * objects are alive exactly while reachable. Then the frames, the chains
+ * and the model's cells.
  */
 static void check_global(void)
 {
-	uint64_t resident = 0, resident_pages = 0, spaces_live = 0;
+	uint64_t resident = 0, resident_pages = 0, spaces_live = 0, nentries = 0;
+	uint64_t user_wired = 0;
 	vm_map_entry_t e;
 	vm_object_t o;
 	int i, n = 0;
@@ -558,6 +965,7 @@ static void check_global(void)
 			continue;
 		spaces_live++;
 		resident += spaces[i].map->pmap->resident_count;
+		nentries += (uint64_t)spaces[i].map->nentries;
 		for (e = spaces[i].map->first; e != NULL; e = e->next)
 			for (o = e->object; o != NULL; o = o->backing_object) {
 				REQUIRE(n < MAX_OBJECTS);
@@ -574,11 +982,28 @@ static void check_global(void)
 	REQUIRE_EQ(vm_cnt.v_objects, nobjects);
 	memset(refs, 0, sizeof(refs[0]) * (size_t)nobjects);
 	memset(shadows, 0, sizeof(shadows[0]) * (size_t)nobjects);
-	for (i = 0; i < NSPACES; i++)
-		if (spaces[i].map != NULL)
-			for (e = spaces[i].map->first; e != NULL; e = e->next)
-				if (e->object != NULL)
-					refs[object_index(e->object)]++;
+	memset(expected_wire, 0, sizeof(expected_wire));
+	memset(in_object, 0, sizeof(in_object));
+	for (i = 0; i < NSPACES; i++) {
+		if (spaces[i].map == NULL)
+			continue;
+		for (e = spaces[i].map->first; e != NULL; e = e->next) {
+			vm_pindex_t k;
+
+			if (e->object != NULL)
+				refs[object_index(e->object)]++;
+			if (e->wired_count == 0)
+				continue;
+			/* Each wired entry wires each page of its window in its first object once. */
+			REQUIRE(e->object != NULL);
+			for (k = 0; k < atop(e->end - e->start); k++) {
+				vm_page_t m = vm_object_page_lookup(e->object, e->offset + k);
+
+				REQUIRE(m != NULL);
+				expected_wire[frame_of(m)]++;
+			}
+		}
+	}
 	for (i = 0; i < ntpagers; i++)
 		if (tpagers[i].held)
 			refs[object_index(tpagers[i].object)]++;
@@ -599,13 +1024,23 @@ static void check_global(void)
 		resident_pages += objects[i]->resident_page_count;
 		/*
 		 * Between faults every resident page is whole (valid, not
-		 * busy), inside its object, and on the active or inactive
+		 * busy), inside its object, wired exactly as often as wired
+		 * entries map it, and if not wired on the active or inactive
 		 * queue - where the page daemon can find it.
 		 */
 		while ((m = vm_radix_lookup_ge(&objects[i]->pages, pindex, &found)) != NULL) {
-			REQUIRE(m->valid && !m->busy && m->wire_count == 0);
-			REQUIRE(m->queue == PQ_ACTIVE || m->queue == PQ_INACTIVE);
+			int f = frame_of(m);
+
+			REQUIRE(m->valid && !m->busy);
+			REQUIRE_EQ(m->wire_count, expected_wire[f]);
+			if (m->wire_count == 0)
+				REQUIRE(m->queue == PQ_ACTIVE || m->queue == PQ_INACTIVE);
+			else
+				REQUIRE(m->queue == PQ_NONE);
+			user_wired += m->wire_count > 0;
 			REQUIRE(found < objects[i]->size);
+			REQUIRE(!in_object[f]);
+			in_object[f] = true;
 			pindex = found + 1;
 		}
 	}
@@ -617,11 +1052,14 @@ static void check_global(void)
 					    sizeof(objects[0]), compare_pointers) != NULL;
 		REQUIRE_EQ(reachable, tpagers[i].live);
 	}
-	REQUIRE_EQ(resident_pages + vm_cnt.v_free_count + vm_cnt.v_wire_count,
+	REQUIRE_EQ(resident_pages + vm_cnt.v_free_count + vm_cnt.v_wire_count - user_wired,
 		   vm_cnt.v_page_count);
 	/* The simulated page tables hold exactly the pmaps' mappings. */
 	REQUIRE_EQ(sim_mapped_pages(), resident);
 	REQUIRE_EQ(sim_spaces_in_use(), spaces_live);
+	check_frames(spaces_live, nentries, resident, user_wired);
+	check_chains();
+	check_cells();
 }
 
 /* ---- steps -------------------------------------------------------------- */
@@ -641,18 +1079,24 @@ static struct space *random_space(void)
 	return &spaces[i];
 }
 
+static struct space *free_slot(void)
+{
+	int i;
+
+	for (i = 0; i < NSPACES; i++)
+		if (spaces[i].map == NULL)
+			return &spaces[i];
+	return NULL;
+}
+
 /*
  * A new process in a free slot. Its area: low (reaching below USER_MIN),
  * high (reaching above USER_MAX), or anywhere between.
  */
 static void op_create(void)
 {
-	struct space *s = NULL;
-	int i;
+	struct space *s = free_slot();
 
-	for (i = 0; i < NSPACES && s == NULL; i++)
-		if (spaces[i].map == NULL)
-			s = &spaces[i];
 	if (s == NULL)
 		return;
 	switch (rng_below(4)) {
@@ -675,11 +1119,15 @@ static void op_create(void)
 
 static void op_destroy(struct space *s)
 {
+	int p;
+
 	trace("destroy space %d", (int)(s - spaces));
 	if (rng_chance(50))
 		pmap_remove_pages(s->map->pmap);	/* as a process exit does first */
 	vm_map_destroy(s->map);
 	s->map = NULL;
+	for (p = 0; p < MPAGES; p++)
+		page_unmap(&s->page[p]);
 }
 
 static struct tpager *new_tpager(void)
@@ -749,6 +1197,13 @@ enum source {
 	SRC_PAGER_PRIVATE,	/* a pager object, copy-on-write */
 	SRC_PAGER_SHARED,	/* a pager object, shared read-only */
 	SRC_ANON_COPY,		/* an anonymous object with pages, copy-on-write */
+	SRC_ANON_SHARED,	/* shared anonymous memory, as the VM server makes it */
+};
+
+static const char *const source_names[] = {
+	[SRC_ANON] = "anon", [SRC_PAGER_PRIVATE] = "pager cow",
+	[SRC_PAGER_SHARED] = "pager shared", [SRC_ANON_COPY] = "anon copy",
+	[SRC_ANON_SHARED] = "anon shared",
 };
 
 static vm_prot_t random_prot(void)
@@ -767,8 +1222,8 @@ static void op_map(struct space *s, enum source src)
 	uint8_t prefilled[MAX_PAGER_SIZE + 8] = { 0 };
 	struct tpager *tp = NULL;
 
-	if (rng_chance(20))
-		max = VM_PROT_ALL;
+	if (rng_chance(20) || (src == SRC_ANON_SHARED && rng_chance(70)))
+		max = VM_PROT_ALL;	/* the VM server's shared memory has VM_PROT_ALL */
 	if (src == SRC_PAGER_SHARED) {
 		/* A read-only view of a file: writes can never be allowed. */
 		prot &= RX;
@@ -852,26 +1307,33 @@ static void op_map(struct space *s, enum source src)
 		cow = COW;
 		break;
 	}
+	case SRC_ANON_SHARED:
+		/* pager/requests.c's map_shared_anon: the object first, then the sharing. */
+		object = vm_object_allocate((vm_pindex_t)npages);
+		if (object == NULL && shortage_allowed())
+			return;
+		break;
 	}
 
 	rv = vm_map_insert(s->map, object, offset, start, end, prot, max, cow);
 	trace("space %d: map %s [%#lx, %#lx) prot %d max %d object %u offset %lu cow %d: %d",
-	      (int)(s - spaces), src == SRC_ANON ? "anon" : src == SRC_PAGER_PRIVATE ? "pager cow" :
-	      src == SRC_PAGER_SHARED ? "pager shared" : "anon copy", (unsigned long)start,
-	      (unsigned long)end, prot, max, object != NULL ? object->id : 0,
-	      (unsigned long)offset, cow, rv);
+	      (int)(s - spaces), source_names[src], (unsigned long)start, (unsigned long)end, prot,
+	      max, object != NULL ? object->id : 0, (unsigned long)offset, cow, rv);
 	if (!require_rv(rv, expected) || rv != KERN_SUCCESS) {
 		if (object != NULL)
 			vm_object_deallocate(object);	/* the reference stays ours */
 		return;
 	}
+	if (src == SRC_ANON_SHARED)
+		REQUIRE_EQ(vm_map_inherit(s->map, start, end, VM_INHERIT_SHARE), KERN_SUCCESS);
+	stats.shared_maps += src == SRC_ANON_SHARED;
 	for (i = 0; i < npages; i++) {
 		struct mpage *mp = &s->page[p + i];
-		uint8_t *data = s->data[p + i];
+		uint8_t *data;
 
-		mp->mapped = true;
-		mp->prot = prot;
-		mp->max = max;
+		page_map_new(mp, prot, max,
+			     src == SRC_ANON_SHARED ? VM_INHERIT_SHARE : VM_INHERIT_COPY);
+		data = page_data(s, p + i);
 		if (tp != NULL)
 			tpager_contents(tp, offset + (vm_pindex_t)i, data);
 		else if (src == SRC_ANON_COPY && prefilled[offset + (vm_pindex_t)i])
@@ -899,6 +1361,29 @@ static void random_range(const struct space *s, vm_offset_t *start, vm_offset_t 
 	*end = page_va(s, p + n);
 }
 
+/*
+ * For steps that need the whole range mapped (minherit, madvise, mlock,
+ * munlock): mostly a run of mapped pages, else any range.
+ */
+static void random_mapped_range(const struct space *s, vm_offset_t *start, vm_offset_t *end)
+{
+	int mapped[MPAGES], nmapped = 0, p, q, n;
+
+	for (p = 0; p < MPAGES; p++)
+		if (s->page[p].mapped)
+			mapped[nmapped++] = p;
+	if (nmapped == 0 || rng_chance(30)) {
+		random_range(s, start, end);
+		return;
+	}
+	p = mapped[rng_below((uint64_t)nmapped)];
+	n = 1 + (int)rng_below(rng_chance(70) ? 4 : MPAGES);
+	for (q = p + 1; q < MPAGES && q < p + n && s->page[q].mapped; q++)
+		;
+	*start = page_va(s, p);
+	*end = page_va(s, q);
+}
+
 static int first_page(const struct space *s, vm_offset_t va)
 {
 	return va < s->base ? 0 : (int)atop(va - s->base);
@@ -919,27 +1404,34 @@ static void op_unmap(struct space *s)
 	      (unsigned long)end);
 	if (require_rv(vm_map_delete(s->map, start, end), KERN_SUCCESS)) {
 		for (p = first_page(s, start); p < last_page(s, end); p++)
-			s->page[p].mapped = false;
+			page_unmap(&s->page[p]);
 		return;
 	}
 	/* Cut short: each page of the range is gone or as it was (check_space sees which). */
 	for (p = first_page(s, start); p < last_page(s, end); p++)
 		if (vm_map_lookup_entry(s->map, page_va(s, p)) == NULL)
-			s->page[p].mapped = false;
+			page_unmap(&s->page[p]);
+}
+
+/* mprotect lowers a wired mapping with the rest; PROT_NONE removes it. */
+static void protect_page(struct mpage *mp, vm_prot_t prot)
+{
+	mp->prot = prot;
+	mp->wired_prot &= prot;
+	if (!(mp->wired_prot & VM_PROT_READ))
+		mp->wired_prot = 0;
 }
 
 static void op_protect(struct space *s)
 {
-	vm_offset_t start, end, va;
+	vm_offset_t start, end;
 	vm_prot_t prot = random_prot();
 	int p, expected = KERN_SUCCESS;
 
 	random_range(s, &start, &end);
 	/* Every page must be mapped (the whole range is checked first); then within max. */
-	for (va = start; va < end; va += PAGE_SIZE)
-		if (va < s->base || va >= page_va(s, MPAGES) ||
-		    !s->page[atop(va - s->base)].mapped)
-			expected = KERN_INVALID_ADDRESS;
+	if (!model_range_mapped(s, start, end))
+		expected = KERN_INVALID_ADDRESS;
 	if (expected == KERN_SUCCESS)
 		for (p = first_page(s, start); p < last_page(s, end); p++)
 			if (prot & ~s->page[p].max)
@@ -949,7 +1441,7 @@ static void op_protect(struct space *s)
 	if (require_rv(vm_map_protect(s->map, start, end, prot), expected)) {
 		if (expected == KERN_SUCCESS)
 			for (p = first_page(s, start); p < last_page(s, end); p++)
-				s->page[p].prot = prot;
+				protect_page(&s->page[p], prot);
 		return;
 	}
 	/* Cut short: each page of the range has its old protection or the new one. */
@@ -958,7 +1450,8 @@ static void op_protect(struct space *s)
 
 		REQUIRE(e != NULL);
 		REQUIRE(e->protection == prot || e->protection == s->page[p].prot);
-		s->page[p].prot = e->protection;
+		if (e->protection == prot)
+			protect_page(&s->page[p], prot);
 	}
 }
 
@@ -979,9 +1472,9 @@ static void access_byte(struct space *s, int p, unsigned off, bool write)
 	if (!require_rv(rv, expected) || rv != KERN_SUCCESS)
 		return;
 	if (write)
-		s->data[p][off] = b;
+		model_write(s, p, off, b);
 	else
-		REQUIRE_EQ(b, s->data[p][off]);
+		REQUIRE_EQ(b, page_data(s, p)[off]);
 }
 
 static unsigned random_offset(void)
@@ -1033,15 +1526,35 @@ static void op_sweep(struct space *s)
 		access_byte(s, p, random_offset(), write);
 }
 
-/* Takes hardware mappings away (as the page daemon would): only soft faults follow. */
+/*
+ * Takes hardware mappings away (as the page daemon would): only soft faults
+ * follow. Not a wired page's: the page daemon leaves those alone.
+ */
 static void op_pmap_remove(struct space *s)
 {
 	vm_offset_t start, end;
+	int p, q, lo, hi;
+	bool any_wired = false;
 
 	random_range(s, &start, &end);
 	trace("space %d: pmap_remove [%#lx, %#lx)", (int)(s - spaces), (unsigned long)start,
 	      (unsigned long)end);
-	pmap_remove(s->map->pmap, start, end);
+	lo = first_page(s, start);
+	hi = last_page(s, end);
+	for (p = lo; p < hi; p++)
+		any_wired |= s->page[p].wired;
+	if (!any_wired) {
+		pmap_remove(s->map->pmap, start, end);
+		return;
+	}
+	for (p = lo; p < hi; p = q) {
+		for (q = p; q < hi && !s->page[q].wired; q++)
+			;
+		if (q > p)
+			pmap_remove(s->map->pmap, page_va(s, p), page_va(s, q));
+		if (q < hi)
+			q++;
+	}
 }
 
 /*
@@ -1063,13 +1576,301 @@ static void op_fault(struct space *s)
 	require_rv(rv, expected);
 }
 
-/* madvise(): a behavior for the entry at a random page - a hint, not a change. */
+/*
+ * madvise(): a behaviour (a hint, no change the model sees), or WILLNEED -
+ * afterwards every valid resident page of the entries' first objects is
+ * mapped where the entry allows reading - or DONTNEED - every such page not
+ * wired is on the inactive queue. The data never changes.
+ */
 static void op_madvise(struct space *s)
 {
-	vm_map_entry_t e = vm_map_lookup_entry(s->map, page_va(s, (int)rng_below(MPAGES)));
+	vm_offset_t start, end;
+	int advice = (int)rng_below(5), expected, rv, p;
 
-	if (e != NULL)
-		e->behavior = (uint8_t)rng_below(3);
+	if (rng_chance(3))
+		advice = MADV_DONTNEED_VM + 1 + (int)rng_below(4);
+	random_mapped_range(s, &start, &end);
+	if (advice > MADV_DONTNEED_VM)
+		expected = KERN_INVALID_ARGUMENT;
+	else
+		expected = model_range_mapped(s, start, end) ? KERN_SUCCESS : KERN_INVALID_ADDRESS;
+	rv = vm_map_madvise(s->map, start, end, advice);
+	trace("space %d: madvise [%#lx, %#lx) %d: %d", (int)(s - spaces), (unsigned long)start,
+	      (unsigned long)end, advice, rv);
+	stats.madvises++;
+	if (!require_rv(rv, expected) || rv != KERN_SUCCESS)
+		return;
+	for (p = first_page(s, start); p < last_page(s, end); p++) {
+		vm_offset_t va = page_va(s, p);
+		vm_map_entry_t e = vm_map_lookup_entry(s->map, va);
+		vm_prot_t prot;
+		vm_page_t m;
+
+		REQUIRE(e != NULL);
+		if (advice <= MADV_SEQUENTIAL_VM) {
+			REQUIRE_EQ(e->behavior, advice);
+			continue;
+		}
+		if (e->object == NULL ||
+		    (m = vm_object_page_lookup(e->object, e->offset + atop(va - e->start))) == NULL)
+			continue;
+		if (advice == MADV_DONTNEED_VM) {
+			if (m->wire_count == 0)
+				REQUIRE_EQ(m->queue, PQ_INACTIVE);
+		} else if (e->protection & VM_PROT_READ) {
+			REQUIRE(pmap_lookup(s->map->pmap, va, &prot) == m);
+		}
+	}
+}
+
+/* minherit(): VM_INHERIT_SHARE, COPY or NONE for a range that must be mapped. */
+static void op_inherit(struct space *s)
+{
+	vm_offset_t start, end;
+	int inheritance = (int)rng_below(3), expected, rv, p;
+
+	if (rng_chance(3))
+		inheritance = VM_INHERIT_NONE + 1 + (int)rng_below(4);
+	random_mapped_range(s, &start, &end);
+	if (inheritance > VM_INHERIT_NONE)
+		expected = KERN_INVALID_ARGUMENT;
+	else
+		expected = model_range_mapped(s, start, end) ? KERN_SUCCESS : KERN_INVALID_ADDRESS;
+	rv = vm_map_inherit(s->map, start, end, inheritance);
+	trace("space %d: minherit [%#lx, %#lx) %d: %d", (int)(s - spaces), (unsigned long)start,
+	      (unsigned long)end, inheritance, rv);
+	stats.inherits++;
+	if (require_rv(rv, expected)) {
+		if (rv == KERN_SUCCESS)
+			for (p = first_page(s, start); p < last_page(s, end); p++)
+				s->page[p].inherit = (uint8_t)inheritance;
+		return;
+	}
+	/* Cut short (no memory to clip): each page as it was or as asked. */
+	for (p = first_page(s, start); p < last_page(s, end); p++) {
+		vm_map_entry_t e = vm_map_lookup_entry(s->map, page_va(s, p));
+
+		REQUIRE(e != NULL);
+		REQUIRE(e->inheritance == inheritance || e->inheritance == s->page[p].inherit);
+		s->page[p].inherit = e->inheritance;
+	}
+}
+
+/*
+ * fork(): vm_map_fork into a free slot. The child's model is the parent's:
+ * VM_INHERIT_NONE pages left out; VM_INHERIT_SHARE pages share the parent's
+ * cell (a copy-on-write one becomes the two's shared copy first: the VM
+ * gives the parent its own shadow, which both then share);
+ * VM_INHERIT_COPY pages hold the cell copy-on-write in both - but a wired
+ * page of the parent's is copied for the child at once, and the parent's
+ * keeps its cell, its wiring and its writable mapping.
+ */
+static void op_fork(struct space *s)
+{
+	struct space *child = free_slot();
+	vm_page_t wired_page[MPAGES];
+	vm_prot_t wired_pvprot[MPAGES], prot;
+	int p;
+
+	if (child == NULL)
+		return;
+	for (p = 0; p < MPAGES; p++) {
+		const struct mpage *mp = &s->page[p];
+
+		/* Shared writable with another process, to be copied: see the top. */
+		if (mp->mapped && mp->inherit == VM_INHERIT_COPY && !mp->wired && !mp->cow &&
+		    cells[mp->cell].refs > 1) {
+			trace("space %d: fork skipped (page %d is shared and inherited as a copy)",
+			      (int)(s - spaces), p);
+			stats.forks_skipped++;
+			return;
+		}
+	}
+	for (p = 0; p < MPAGES; p++) {
+		wired_pvprot[p] = 0;
+		wired_page[p] = s->page[p].wired_prot != 0 ?
+			pmap_lookup(s->map->pmap, page_va(s, p), &wired_pvprot[p]) : NULL;
+	}
+	child->map = vm_map_fork(s->map);
+	trace("space %d: fork into space %d: %s", (int)(s - spaces), (int)(child - spaces),
+	      child->map != NULL ? "ok" : "out of memory");
+	stats.forks++;
+	if (child->map == NULL) {
+		/* The parent is as it was, as far as anyone can see. */
+		shortage_allowed();
+		stats.forks_failed++;
+		return;
+	}
+	child->base = s->base;
+	for (p = 0; p < MPAGES; p++) {
+		struct mpage *mp = &s->page[p], *cp = &child->page[p];
+
+		memset(cp, 0, sizeof(*cp));
+		if (!mp->mapped || mp->inherit == VM_INHERIT_NONE)
+			continue;
+		cp->mapped = true;
+		cp->prot = mp->prot;
+		cp->max = mp->max;
+		cp->inherit = mp->inherit;
+		if (mp->inherit == VM_INHERIT_SHARE) {
+			page_make_private(mp);
+			cp->cell = mp->cell;
+			cells[mp->cell].refs++;
+			stats.fork_shared_pages++;
+		} else if (mp->wired) {
+			cp->cell = cell_new();
+			memcpy(cells[cp->cell].data, page_data(s, p), PAGE_SIZE);
+			stats.fork_copied_now++;
+		} else {
+			mp->cow = cp->cow = true;
+			cp->cell = mp->cell;
+			cells[mp->cell].refs++;
+			stats.fork_cow_pages++;
+		}
+	}
+	for (p = 0; p < MPAGES; p++) {
+		const struct mpage *mp = &s->page[p];
+		vm_page_t m;
+
+		/* The parent's wired pages keep their mappings, unchanged... */
+		if (mp->wired_prot != 0) {
+			REQUIRE(pmap_lookup(s->map->pmap, page_va(s, p), &prot) == wired_page[p]);
+			REQUIRE_EQ(prot, wired_pvprot[p]);
+		}
+		/* ... and the others it copies are write-protected. */
+		if (mp->mapped && mp->inherit == VM_INHERIT_COPY && !mp->wired &&
+		    (m = pmap_lookup(s->map->pmap, page_va(s, p), &prot)) != NULL)
+			REQUIRE(!(prot & VM_PROT_WRITE));
+		/* The child's wirings are its own to make. */
+		REQUIRE(!child->page[p].wired);
+	}
+}
+
+/*
+ * A page newly wired: resident in its entry's first object, wired, mapped
+ * wired with every right the entry gives. From now on it is its own (a
+ * private mapping's copy is made).
+ */
+static void wired_now(struct space *s, int p)
+{
+	struct mpage *mp = &s->page[p];
+	vm_offset_t va = page_va(s, p);
+	vm_map_entry_t e = vm_map_lookup_entry(s->map, va);
+	struct pv_entry *pv;
+	vm_prot_t prot = 0;
+	vm_page_t m;
+
+	REQUIRE(e != NULL && (e->eflags & MAP_ENTRY_USER_WIRED) && e->object != NULL);
+	m = vm_object_page_lookup(e->object, e->offset + atop(va - e->start));
+	REQUIRE(m != NULL && m->valid && m->wire_count > 0);
+	REQUIRE(pmap_lookup(s->map->pmap, va, &prot) == m);
+	REQUIRE_EQ(prot, e->protection);
+	pv = vm_radix_lookup(&s->map->pmap->pvs, atop(va));
+	REQUIRE(pv != NULL && pv->wired);
+	mp->wired = true;
+	mp->wired_prot = prot;
+	page_make_private(mp);
+	stats.wired_pages++;
+}
+
+/*
+ * mlock(): the range must be mapped (KERN_INVALID_ADDRESS, nothing done);
+ * entries are wired in address order, an entry wired already is left as it
+ * is; an entry with no access fails with KERN_PROTECTION_FAILURE, a page
+ * the store fails to read with KERN_FAILURE. After a failure the pages from
+ * the failing one on are as they were; those before may be wired or not
+ * (FreeBSD unwires them again; this VM leaves the entries before wired).
+ */
+static void op_wire(struct space *s)
+{
+	vm_offset_t start, end;
+	int p, lo, hi, expected = KERN_SUCCESS, fail_page = MPAGES, rv;
+	bool was[MPAGES];
+
+	random_mapped_range(s, &start, &end);
+	lo = first_page(s, start);
+	hi = last_page(s, end);
+	if (!model_range_mapped(s, start, end)) {
+		expected = KERN_INVALID_ADDRESS;
+	} else {
+		for (p = lo; p < hi && expected == KERN_SUCCESS; p++) {
+			if (s->page[p].wired)
+				continue;
+			if (s->page[p].prot == VM_PROT_NONE)
+				expected = KERN_PROTECTION_FAILURE;
+			else if (needs_bad_page(s, p))
+				expected = KERN_FAILURE;
+			fail_page = p;
+		}
+		if (expected == KERN_SUCCESS)
+			fail_page = MPAGES;
+	}
+	for (p = 0; p < MPAGES; p++)
+		was[p] = s->page[p].wired;
+	rv = vm_map_wire(s->map, start, end);
+	trace("space %d: mlock [%#lx, %#lx): %d", (int)(s - spaces), (unsigned long)start,
+	      (unsigned long)end, rv);
+	stats.wires++;
+	/* Entries before the failing one are wired first: memory may run out there. */
+	if (rv == KERN_RESOURCE_SHORTAGE && expected != KERN_INVALID_ADDRESS)
+		expected = KERN_SUCCESS;
+	if (require_rv(rv, expected) && rv == KERN_SUCCESS) {
+		for (p = lo; p < hi; p++)
+			if (!was[p])
+				wired_now(s, p);
+		return;
+	}
+	if (rv == KERN_RESOURCE_SHORTAGE)
+		fail_page = MPAGES;	/* anywhere */
+	for (p = lo; p < hi; p++) {
+		vm_map_entry_t e;
+		bool now;
+
+		if (!s->page[p].mapped)
+			continue;
+		e = vm_map_lookup_entry(s->map, page_va(s, p));
+		REQUIRE(e != NULL);
+		now = (e->eflags & MAP_ENTRY_USER_WIRED) != 0;
+		REQUIRE(now || !was[p]);	/* mlock never unwires */
+		if (now == was[p])
+			continue;
+		REQUIRE(expected != KERN_INVALID_ADDRESS && p < fail_page);
+		stats.wires_partial += rv != KERN_RESOURCE_SHORTAGE;
+		wired_now(s, p);
+	}
+}
+
+/* munlock(): the range must be mapped; every page of it is unwired. */
+static void op_unwire(struct space *s)
+{
+	vm_offset_t start, end;
+	int p, expected, rv;
+
+	random_mapped_range(s, &start, &end);
+	expected = model_range_mapped(s, start, end) ? KERN_SUCCESS : KERN_INVALID_ADDRESS;
+	rv = vm_map_unwire(s->map, start, end);
+	trace("space %d: munlock [%#lx, %#lx): %d", (int)(s - spaces), (unsigned long)start,
+	      (unsigned long)end, rv);
+	stats.unwires++;
+	if (require_rv(rv, expected)) {
+		if (rv == KERN_SUCCESS) {
+			for (p = first_page(s, start); p < last_page(s, end); p++) {
+				s->page[p].wired = false;
+				s->page[p].wired_prot = 0;
+			}
+		}
+		return;
+	}
+	/* Cut short (no memory to clip): each page wired as it was, or not. */
+	for (p = first_page(s, start); p < last_page(s, end); p++) {
+		vm_map_entry_t e = vm_map_lookup_entry(s->map, page_va(s, p));
+
+		REQUIRE(e != NULL);
+		if (!(e->eflags & MAP_ENTRY_USER_WIRED)) {
+			s->page[p].wired = false;
+			s->page[p].wired_prot = 0;
+		}
+	}
 }
 
 static void hog_release(int n)
@@ -1077,6 +1878,7 @@ static void hog_release(int n)
 	while (n-- > 0 && nhog > 0) {
 		vm_page_t m = hog[--nhog];
 
+		hog_frame[frame_of(m)] = false;
 		vm_page_unwire(m);
 		vm_page_free(m);
 	}
@@ -1091,29 +1893,30 @@ static void op_hog(void)
 		uint64_t n = rng_chance(50) ? vm_cnt.v_free_count
 					    : rng_below(vm_cnt.v_free_count + 1);
 
-		while (n-- > 0 && (m = vm_page_alloc(NULL, 0, 0)) != NULL)
+		while (n-- > 0 && (m = vm_page_alloc(NULL, 0, 0)) != NULL) {
+			hog_frame[frame_of(m)] = true;
 			hog[nhog++] = m;
+		}
 	} else {
 		hog_release(rng_chance(30) ? nhog : 1 + (int)rng_below(nhog < 16 ? nhog : 16));
 	}
 	trace("hog: holds %d pages, %llu free", nhog, (unsigned long long)vm_cnt.v_free_count);
 }
 
-/*
- * The step kinds and their weights. A fork step would go here too (see
- * struct space): fork a live space into a free slot, copy its model.
- */
+/* The step kinds and their weights. */
 enum op {
 	OP_CREATE, OP_DESTROY, OP_MAP_ANON, OP_MAP_PAGER, OP_MAP_SHARED, OP_MAP_ANON_COPY,
-	OP_UNMAP, OP_PROTECT, OP_ACCESS, OP_SWEEP, OP_PMAP_REMOVE, OP_NEW_PAGER,
-	OP_DROP_PAGER, OP_PREZERO, OP_FAULT, OP_MADVISE, OP_HOG, NOPS
+	OP_MAP_ANON_SHARED, OP_UNMAP, OP_PROTECT, OP_ACCESS, OP_SWEEP, OP_PMAP_REMOVE,
+	OP_NEW_PAGER, OP_DROP_PAGER, OP_PREZERO, OP_FAULT, OP_MADVISE, OP_INHERIT, OP_FORK,
+	OP_WIRE, OP_UNWIRE, OP_HOG, NOPS
 };
 
 static const unsigned op_weight[NOPS] = {
-	[OP_CREATE] = 3, [OP_DESTROY] = 2, [OP_MAP_ANON] = 16, [OP_MAP_PAGER] = 10,
-	[OP_MAP_SHARED] = 4, [OP_MAP_ANON_COPY] = 6, [OP_UNMAP] = 9, [OP_PROTECT] = 10,
-	[OP_ACCESS] = 25, [OP_SWEEP] = 6, [OP_PMAP_REMOVE] = 3, [OP_NEW_PAGER] = 2,
-	[OP_DROP_PAGER] = 2, [OP_PREZERO] = 2, [OP_FAULT] = 4, [OP_MADVISE] = 2,
+	[OP_CREATE] = 3, [OP_DESTROY] = 3, [OP_MAP_ANON] = 16, [OP_MAP_PAGER] = 10,
+	[OP_MAP_SHARED] = 4, [OP_MAP_ANON_COPY] = 6, [OP_MAP_ANON_SHARED] = 5, [OP_UNMAP] = 9,
+	[OP_PROTECT] = 10, [OP_ACCESS] = 25, [OP_SWEEP] = 6, [OP_PMAP_REMOVE] = 3,
+	[OP_NEW_PAGER] = 2, [OP_DROP_PAGER] = 2, [OP_PREZERO] = 2, [OP_FAULT] = 4,
+	[OP_MADVISE] = 4, [OP_INHERIT] = 5, [OP_FORK] = 5, [OP_WIRE] = 4, [OP_UNWIRE] = 2,
 	[OP_HOG] = 8,	/* pressure sequences only */
 };
 
@@ -1141,6 +1944,8 @@ static struct space *step(void)
 	struct space *s = random_space();
 	enum op op = random_op();
 
+	shared_write = false;
+	step_faulted = op == OP_ACCESS || op == OP_SWEEP || op == OP_FAULT || op == OP_WIRE;
 	if (s == NULL || op == OP_CREATE) {
 		op_create();
 		return NULL;
@@ -1161,9 +1966,12 @@ static struct space *step(void)
 	case OP_MAP_ANON_COPY:
 		op_map(s, SRC_ANON_COPY);
 		break;
+	case OP_MAP_ANON_SHARED:
+		op_map(s, SRC_ANON_SHARED);
+		break;
 	case OP_UNMAP:
 		op_unmap(s);
-		break;
+		return NULL;	/* may free shared pages, collapse others' chains */
 	case OP_PROTECT:
 		op_protect(s);
 		break;
@@ -1184,9 +1992,21 @@ static struct space *step(void)
 		return NULL;
 	case OP_FAULT:
 		op_fault(s);
-		break;
+		return NULL;
 	case OP_MADVISE:
 		op_madvise(s);
+		break;
+	case OP_INHERIT:
+		op_inherit(s);
+		break;
+	case OP_FORK:
+		op_fork(s);
+		return NULL;
+	case OP_WIRE:
+		op_wire(s);
+		return NULL;
+	case OP_UNWIRE:
+		op_unwire(s);
 		break;
 	case OP_HOG:
 		op_hog();
@@ -1201,28 +2021,43 @@ static struct space *step(void)
 	default:
 		break;
 	}
-	return s;
+	/* A write to shared memory shows elsewhere (and may unmap old pages there). */
+	return shared_write ? NULL : s;
 }
 
 static void run_sequence(const char *program, uint64_t seed)
 {
-	uint64_t free_at_boot, nsteps, i;
+	uint64_t free_at_boot, wired_at_boot, nsteps, i;
 	int k;
 
 	seeded_begin(program, seed);
 	seeded_boot(SIM_PAGES);
 	free_at_boot = vm_cnt.v_free_count;
+	wired_at_boot = vm_cnt.v_wire_count;
+	nboot_wired = 0;
+	frame0 = vm_page_from_phys(SIM_PHYS_BASE);
+	for (k = 0; k < SIM_PAGES; k++) {
+		REQUIRE(vm_page_from_phys(SIM_PHYS_BASE + ptoa((vm_offset_t)k)) == frame0 + k);
+		boot_wired[k] = frame_page(k)->wire_count > 0;
+		nboot_wired += boot_wired[k];
+		hog_frame[k] = false;
+	}
+	REQUIRE_EQ(nboot_wired, wired_at_boot);
 	for (k = 0; k < NSPACES; k++)
 		spaces[k].map = NULL;
+	cells_reset();
 	ntpagers = 0;
 	nhog = 0;
 	pressure = seed % 4 == 0;
 	nsteps = MIN_STEPS + rng_below(MAX_STEPS - MIN_STEPS + 1);
 	for (i = 1; i <= nsteps; i++) {
+		uint64_t cow_faults = vm_cnt.v_cow_faults;
 		struct space *changed;
 
 		seeded_step(i);
 		changed = step();
+		if (step_faulted)
+			forget_removed_wired_mappings(cow_faults);
 		/* The space a step changed every time; all of them now and then. */
 		for (k = 0; k < NSPACES; k++)
 			if (spaces[k].map != NULL &&
@@ -1248,6 +2083,8 @@ static void run_sequence(const char *program, uint64_t seed)
 			check_global();
 		}
 	}
+	stats.collapses += vm_cnt.v_collapses;
+	stats.bypasses += vm_cnt.v_bypasses;
 	for (k = 0; k < ntpagers; k++) {
 		if (tpagers[k].held) {
 			tpagers[k].held = false;
@@ -1255,12 +2092,14 @@ static void run_sequence(const char *program, uint64_t seed)
 		}
 		REQUIRE(!tpagers[k].live);	/* every store was let go */
 	}
-	/* Nothing is left: objects, pages, mappings, address spaces, radix nodes. */
+	/* Nothing is left: objects, pages, mappings, address spaces, radix nodes, wirings. */
 	REQUIRE_EQ(vm_cnt.v_objects, 0);
 	REQUIRE_EQ(vm_cnt.v_free_count, free_at_boot);
+	REQUIRE_EQ(vm_cnt.v_wire_count, wired_at_boot);
 	REQUIRE_EQ(sim_mapped_pages(), 0);
 	REQUIRE_EQ(sim_spaces_in_use(), 0);
 	REQUIRE_EQ(vm_radix_nodes_in_use(), 0);
+	REQUIRE_EQ(nfree_cells, MAX_CELLS);
 	vm_page_validate();
 	stats.sequences++;
 }
@@ -1270,6 +2109,7 @@ int main(int argc, char **argv)
 	uint64_t seed;
 
 	tracing = getenv("MODEL_TRACE") != NULL;
+	no_chains = getenv("MODEL_NO_CHAINS") != NULL;
 	if (seeded_arg(argc, argv, &seed)) {
 		run_sequence(argv[0], seed);
 		printf("model: sequence %llu passed (%llu steps)\n", (unsigned long long)seed,
@@ -1288,7 +2128,26 @@ int main(int argc, char **argv)
 	       (unsigned long long)stats.cow_move, (unsigned long long)stats.io,
 	       (unsigned long long)stats.pager_requests,
 	       (unsigned long long)stats.pager_failures, (unsigned long long)stats.prefaults);
-	printf("model: object chains up to %d objects long\n", stats.max_chain);
+	printf("model: forks %llu (%llu out of memory; %llu not tried: a shared page "
+	       "inherited as a copy): %llu pages shared, %llu copy-on-write, %llu wired ones "
+	       "copied at once\n",
+	       (unsigned long long)stats.forks, (unsigned long long)stats.forks_failed,
+	       (unsigned long long)stats.forks_skipped, (unsigned long long)stats.fork_shared_pages,
+	       (unsigned long long)stats.fork_cow_pages, (unsigned long long)stats.fork_copied_now);
+	printf("model: shared anonymous mappings %llu, writable pages mapped by several "
+	       "sharers seen %llu times; minherit %llu, madvise %llu\n",
+	       (unsigned long long)stats.shared_maps, (unsigned long long)stats.shared_writable,
+	       (unsigned long long)stats.inherits, (unsigned long long)stats.madvises);
+	printf("model: mlock %llu (%llu pages wired; %llu failed with entries before the "
+	       "failure left wired), munlock %llu; wired mappings removed by a copy into a "
+	       "shared shadow %llu\n",
+	       (unsigned long long)stats.wires, (unsigned long long)stats.wired_pages,
+	       (unsigned long long)stats.wires_partial, (unsigned long long)stats.unwires,
+	       (unsigned long long)stats.wired_unmapped);
+	printf("model: collapses %llu, bypasses %llu; object chains up to %d objects long "
+	       "(%d entries sharing its bottom); peak %llu pages in use\n",
+	       (unsigned long long)stats.collapses, (unsigned long long)stats.bypasses,
+	       stats.max_chain, stats.max_chain_users, (unsigned long long)stats.peak_used);
 	printf("model: expected errors: no space %llu, invalid address %llu, "
 	       "protection %llu, invalid argument %llu, pager failure %llu; "
 	       "shortages under pressure %llu\n",

@@ -41,6 +41,21 @@ static void check_read_ad_top_bit(struct boot_info *bi)
 	EXPECT(accessed >> 63, 1);
 }
 
+/*
+ * A badged cap names its holder to the server: it may send, but receiving
+ * through it would let a client take other clients' messages and faults.
+ */
+static void check_badged_caps_cannot_receive(void)
+{
+	long slot = k_endpoint_create();
+	uint64_t peer = 0;
+
+	EXPECT(slot > 0, 1);
+	EXPECT(k_cap_copy(SPACE_SELF, (uint64_t)slot + 1, SPACE_SELF, (uint64_t)slot, 77), 0);
+	EXPECT((long)ipc_reply_wait_empty((uint64_t)slot + 1, &peer, 0), -E_PERM);
+	EXPECT((long)ipc_reply_wait_empty(ROOT_ENDPOINT_SLOT + 15, &peer, 0), -E_BADSLOT);
+}
+
 /* A space has 16 cap slots: creating endpoints past that is -E_NOSLOT. */
 static void check_slots_run_out(void)
 {
@@ -50,7 +65,7 @@ static void check_slots_run_out(void)
 	while ((slot = k_endpoint_create()) >= 0)
 		made++;
 	EXPECT(slot, -E_NOSLOT);
-	EXPECT(made, 15);	/* slot 0 holds the root endpoint */
+	EXPECT(made, 13);	/* slot 0: the root endpoint; 1, 2: the badge test's */
 }
 
 void __start_c(struct boot_info *bi)
@@ -96,6 +111,7 @@ void __start_c(struct boot_info *bi)
 	EXPECT(k_space_destroy(space), -E_NOSPACE);
 	check_unmapped_send_buffer();
 	check_read_ad_top_bit(bi);
+	check_badged_caps_cannot_receive();
 	check_slots_run_out();
 	printf("ktest args: %s\n", failures == 0 ? "ok" : "FAILED");
 	k_shutdown(failures == 0 ? 0 : 1);

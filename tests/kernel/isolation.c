@@ -64,7 +64,8 @@ static int denied_calls(struct denied *d, long own, uint64_t frame)
 		/* The root waits for a message, not for our reply. */
 		{ SYS_REPLY, { TAG(1, 0), self_tid }, -E_NOTHREAD },
 		{ SYS_REPLY, { TAG(FAULT_MAP, 0), self_tid, CHILD_DATA | rw, frame }, -E_NOTHREAD },
-		{ SYS_REPLY_WAIT, { TAG(1, 0), self_tid, 0, 0, 0, 0, 0 }, -E_NOTHREAD },
+		/* Slot 0 is a badged cap to the root: it may send, not receive. */
+		{ SYS_REPLY_WAIT, { TAG(1, 0), self_tid, 0, 0, 0, 0, 0 }, -E_PERM },
 		{ SYS_CALL, { TAG(1, 0), 0, 0, 0, 0, 0, 5 }, -E_BADSLOT },
 		{ SYS_CALL, { TAG(1, 0), 0, 0, 0, 0, 0, 16 }, -E_BADSLOT },
 		{ SYS_REPLY_WAIT, { 0, 0, 0, 0, 0, 0, 16 }, -E_BADSLOT },

@@ -30,7 +30,8 @@
 enum {
 	SYS_THREAD_SELF = 0,	/* -> a0 = caller's thread id; the null syscall */
 	SYS_CALL,		/* a6 = slot: send a message, wait for the reply */
-	SYS_REPLY_WAIT,		/* a1 = peer to reply to (0: none), a6 = slot to wait on */
+	SYS_REPLY_WAIT,		/* a1 = peer to reply to (0: none), a6 = slot to wait on
+				   (an unbadged cap: a badged one may only send) */
 	SYS_CONSOLE_WRITE,	/* a0 = buffer, a1 = length (<= IPC_BUFFER_SIZE) */
 	SYS_YIELD,
 	SYS_SET_IPC_BUFFER,	/* a0 = page-aligned user address */
@@ -54,10 +55,12 @@ enum {
 				   (0: caller's), a3 = src slot, a4 = badge (0:
 				   keep it; a badged cap cannot get another) */
 	SYS_SHUTDOWN,		/* a0 = status: the root task ends the machine */
-	SYS_CONTEXT_GET,	/* a1 = peer waiting for our reply: its registers
-				   -> our IPC buffer, as struct user_context */
-	SYS_CONTEXT_REPLY,	/* a1 = peer waiting for our reply: resume it with
-				   the struct user_context in our IPC buffer */
+	SYS_CONTEXT_GET,	/* a1 = peer waiting for our reply, in a space we
+				   manage: its registers -> our IPC buffer, as
+				   struct user_context */
+	SYS_CONTEXT_REPLY,	/* a1 = peer waiting for our reply, in a space we
+				   manage: resume it with the struct user_context
+				   in our IPC buffer */
 	SYS_NOSYS,		/* never valid: E_NOSYS */
 	NSYSCALLS
 };
@@ -126,6 +129,8 @@ struct map_record {
  * A thread's user registers, for SYS_CONTEXT_GET and SYS_CONTEXT_REPLY:
  * x[i - 1] is register xi; pc is where it resumes. A server that answers
  * for a thread (a pager delivering a signal, a sigreturn) replaces them.
+ * For a thread waiting in SYS_CALL, the registers a call may clobber
+ * (t0..t6, a0..a7) hold nothing meaningful.
  */
 struct user_context {
 	uint64_t x[31];
