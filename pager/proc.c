@@ -75,13 +75,34 @@ static void inherit_caps(const struct proc *parent, struct proc *child)
 		k_cap_copy(child->space, slot, parent->space, slot, 0);	/* empty: skipped */
 }
 
+/*
+ * The last step of spawn and fork: p's caps - its parent's, and the VM
+ * server's endpoint badged with p - and its one thread, at entry with sp
+ * and arg, its faults coming to us. Returns 0 or an errno value.
+ */
+static int start_thread(const struct proc *parent, struct proc *p, uint64_t entry,
+			uint64_t sp, uint64_t arg)
+{
+	long tid;
+
+	pmap_batch_flush();	/* the mappings made so far, before it runs */
+	inherit_caps(parent, p);
+	if (k_cap_copy(p->space, VM_SERVER_SLOT, SPACE_SELF, ROOT_ENDPOINT_SLOT,
+		       proc_badge(p)) != 0)
+		return EAGAIN;
+	tid = k_thread_create(p->space, entry, sp, arg, ROOT_ENDPOINT_SLOT, proc_badge(p));
+	if (tid < 0)
+		return EAGAIN;
+	p->thread = (uint64_t)tid;
+	return 0;
+}
+
 struct proc *proc_spawn(struct proc *parent, const char *path, int argc, char *const argv[],
 			int *error)
 {
 	struct initrd_file file;
 	vm_offset_t entry, sp;
 	struct proc *p;
-	long tid;
 
 	if (initrd_find(path, &file) != 0) {
 		*error = ENOENT;
@@ -103,16 +124,8 @@ struct proc *proc_spawn(struct proc *parent, const char *path, int argc, char *c
 	if ((*error = -exec_load(p, &file, &entry)) != 0 ||
 	    (*error = -exec_stack(p, argc, argv, &sp)) != 0)
 		goto fail;
-	pmap_batch_flush();
-	inherit_caps(parent, p);
-	if (k_cap_copy(p->space, VM_SERVER_SLOT, SPACE_SELF, ROOT_ENDPOINT_SLOT,
-		       proc_badge(p)) != 0 ||
-	    (tid = k_thread_create(p->space, entry, sp, sp, ROOT_ENDPOINT_SLOT,
-				   proc_badge(p))) < 0) {
-		*error = EAGAIN;
+	if ((*error = start_thread(parent, p, entry, sp, sp)) != 0)
 		goto fail;
-	}
-	p->thread = (uint64_t)tid;
 	return p;
 fail:
 	proc_teardown(p);
@@ -131,7 +144,6 @@ struct proc *proc_fork(struct proc *parent, uint64_t entry, uint64_t arg, uint64
 		       int *error)
 {
 	struct proc *p;
-	long tid;
 
 	if (entry >= USER_SPACE_END || sp > USER_SPACE_END) {
 		*error = EINVAL;
@@ -155,18 +167,11 @@ struct proc *proc_fork(struct proc *parent, uint64_t entry, uint64_t arg, uint64
 		return NULL;
 	}
 	p->space = p->map->pmap->hw_id;
-	pmap_batch_flush();
-	inherit_caps(parent, p);
-	if (k_cap_copy(p->space, VM_SERVER_SLOT, SPACE_SELF, ROOT_ENDPOINT_SLOT,
-		       proc_badge(p)) != 0 ||
-	    (tid = k_thread_create(p->space, entry, sp, arg, ROOT_ENDPOINT_SLOT,
-				   proc_badge(p))) < 0) {
+	if ((*error = start_thread(parent, p, entry, sp, arg)) != 0) {
 		proc_teardown(p);
 		p->state = PROC_FREE;
-		*error = EAGAIN;
 		return NULL;
 	}
-	p->thread = (uint64_t)tid;
 	return p;
 }
 

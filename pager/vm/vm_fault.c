@@ -100,9 +100,11 @@ static void vm_fault_dirty(struct faultstate *fs, vm_page_t m)
 /*
  * Maps resident neighbours of addra: the pages behind and ahead, in an
  * outward spiral (-1, +1, -2, +2, ...), stopping at the first address whose
- * page is not resident anywhere in the chain. A page of the first object
- * gets the entry's protection; one further down, read-only - writing it
- * would need a copy. Addresses already mapped are skipped.
+ * page is not resident anywhere in the chain. Read-only (as FreeBSD's
+ * pmap_enter_quick), unless the page is in the first object and dirty
+ * already: a write to a clean page must fault, so that it is marked dirty,
+ * and one to a page further down needs a copy. Addresses already mapped
+ * are skipped.
  */
 static void vm_fault_prefault(struct faultstate *fs, vm_offset_t addra, int behind,
 			      int ahead)
@@ -132,11 +134,9 @@ static void vm_fault_prefault(struct faultstate *fs, vm_offset_t addra, int behi
 			;
 		if (m == NULL)
 			break;
-		if (depth > 0)
-			prot &= (vm_prot_t)~VM_PROT_WRITE;
 		if (!m->valid || m->busy)
 			continue;
-		if (entry->eflags & MAP_ENTRY_NEEDS_COPY)
+		if (depth > 0 || !m->dirty || (entry->eflags & MAP_ENTRY_NEEDS_COPY))
 			prot &= (vm_prot_t)~VM_PROT_WRITE;
 		if (pmap_enter(fs->map->pmap, addr, m, prot, false) != KERN_SUCCESS)
 			break;
