@@ -125,6 +125,9 @@ static void fill_boot_info(struct boot_info *bi, const struct machine_info *info
 	bi->nharts = (uint64_t)info->nharts;
 	bi->timebase_hz = info->timebase_hz;
 	bi->self_space = root->id;
+	bi->ndevices = (uint64_t)info->ndevices;
+	for (i = 0; i < bi->ndevices; i++)
+		bi->devices[i] = (struct boot_range){ info->devices[i].start, info->devices[i].end };
 	for (i = 0; i + 1 < BOOTINFO_ARGS_SIZE && info->bootargs[i] != '\0'; i++)
 		bi->args[i] = info->bootargs[i];
 }
@@ -145,6 +148,7 @@ struct thread *boot_root_task(const struct machine_info *info, struct frame_pool
 	if ((root = space_create(NULL)) == NULL)
 		panic("boot: cannot create the root space");
 	frame_pool_set_owner(root);
+	frame_devices_init(info);
 
 	/* The image takes consecutive frames from the start of the first range. */
 	bi_pa = frame_take_from_pool(pool);

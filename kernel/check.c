@@ -49,7 +49,16 @@ struct space *check_managed_space(struct thread *self, uint64_t id, int *error)
 	return s;
 }
 
-/* One record: a user page, a permission Sv39 allows, a frame of the pager's pool. */
+/* Not a pool frame: a device's registers, then? (Out of line: rare.) */
+static __attribute__((noinline)) bool device_owned_by(uint64_t pa, const struct space *s)
+{
+	return frame_device_owned_by(pa, s);
+}
+
+/*
+ * One record: a user page, a permission Sv39 allows, a frame of the pager's
+ * pool (or device registers it was given).
+ */
 static inline int map_record(struct thread *pager, struct space *target, uint64_t va_perm,
 			     uint64_t pa)
 {
@@ -59,7 +68,7 @@ static inline int map_record(struct thread *pager, struct space *target, uint64_
 		return -E_RANGE;
 	if (!perm_valid(perm))
 		return -E_INVAL;
-	if (!frame_owned_by(pa, pager->space))
+	if (!frame_owned_by(pa, pager->space) && !device_owned_by(pa, pager->space))
 		return -E_PERM;
 	return space_map(target, va, pa, perm);
 }

@@ -65,6 +65,42 @@ static void add_reserved(struct machine_info *info, paddr_t start, paddr_t size)
 	info->nreserved++;
 }
 
+/* The unit address of a node name ("virtio_mmio@10001000"), or 0. */
+static paddr_t unit_address(const char *node)
+{
+	paddr_t pa = 0;
+
+	while (*node != '\0' && *node != '@')
+		node++;
+	if (*node == '\0')
+		return 0;
+	for (node++; *node != '\0'; node++)
+		pa = pa * 16 + (paddr_t)(*node <= '9' ? *node - '0' : (*node | 0x20) - 'a' + 10);
+	return pa;
+}
+
+/*
+ * Devices the kernel cares about, by their compatible strings: the test
+ * device (to end the machine) and the virtio-mmio transports (for the root
+ * task's drivers). Each has one page of registers at its unit address.
+ */
+static void visit_compatible(struct machine_info *info, const char *node,
+			     const char *list, uint32_t len)
+{
+	paddr_t pa = unit_address(node);
+
+	if (pa == 0)
+		return;
+	if (compatible_has(list, len, "sifive,test0")) {
+		info->test_device = pa;
+	} else if (compatible_has(list, len, "virtio,mmio") &&
+		   info->ndevices < FDT_MAX_DEVICES) {
+		info->devices[info->ndevices].start = pa;
+		info->devices[info->ndevices].end = pa + PAGE_SIZE;
+		info->ndevices++;
+	}
+}
+
 /*
  * One property of the node whose path is names[0..depth]. QEMU's virt tree
  * uses two address and two size cells everywhere that matters here.
@@ -95,19 +131,8 @@ static void visit_property(struct machine_info *info, const char **names,
 	} else if (depth == 2 && strncmp(parent, "reserved-memory", 16) == 0 &&
 		   strncmp(prop, "reg", 4) == 0 && len >= 16) {
 		add_reserved(info, be64(val), be64(val + 8));
-	} else if (strncmp(prop, "compatible", 11) == 0 &&
-		   compatible_has((const char *)val, len, "sifive,test0")) {
-		const char *at = node;
-
-		while (*at != '\0' && *at != '@')
-			at++;
-		if (*at == '@') {
-			paddr_t pa = 0;
-
-			for (at++; *at != '\0'; at++)
-				pa = pa * 16 + (*at <= '9' ? *at - '0' : (*at | 0x20) - 'a' + 10);
-			info->test_device = pa;
-		}
+	} else if (strncmp(prop, "compatible", 11) == 0) {
+		visit_compatible(info, node, (const char *)val, len);
 	}
 }
 

@@ -5,6 +5,7 @@
 #include "kernel.h"
 
 #define FDT_MAX_RESERVED 16
+#define FDT_MAX_DEVICES  8
 
 struct fdt_range {
 	paddr_t start, end;			/* [start, end) */
@@ -19,6 +20,8 @@ struct machine_info {
 	int nharts;
 	uint64_t timebase_hz;
 	paddr_t test_device;			/* sifive,test0 (0x100000 on virt) */
+	struct fdt_range devices[FDT_MAX_DEVICES];	/* virtio,mmio transports */
+	int ndevices;
 	const char *bootargs;			/* inside the blob; "" if none */
 };
 

@@ -91,6 +91,27 @@ void frame_init(const struct machine_info *info, struct frame_pool *pool)
 	}
 }
 
+static struct fdt_range devices[FDT_MAX_DEVICES];
+static int ndevices;
+
+void frame_devices_init(const struct machine_info *info)
+{
+	memcpy(devices, info->devices, sizeof(devices));
+	ndevices = info->ndevices;
+}
+
+bool frame_device_owned_by(paddr_t pa, const struct space *s)
+{
+	int i;
+
+	if (s != pool_ownership.owner || (pa & (PAGE_SIZE - 1)) != 0)
+		return false;
+	for (i = 0; i < ndevices; i++)
+		if (pa >= devices[i].start && pa < devices[i].end)
+			return true;
+	return false;
+}
+
 paddr_t frame_take_from_pool(struct frame_pool *pool)
 {
 	paddr_t pa;

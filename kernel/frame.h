@@ -50,6 +50,13 @@ static inline bool frame_owned_by(paddr_t pa, const struct space *s)
 	return (p->bitmap[bit / 64] >> (bit % 64)) & 1;
 }
 
+/*
+ * Device registers (the virtio-mmio transports of the device tree): pages
+ * outside RAM that the pool's owner may map too, for its drivers.
+ */
+void frame_devices_init(const struct machine_info *info);
+bool frame_device_owned_by(paddr_t pa, const struct space *s);
+
 /* The kernel reserve: zeroed frames for page tables. NULL when exhausted. */
 void *frame_alloc_kernel(void);
 void frame_free_kernel(void *page);

@@ -1,5 +1,6 @@
 #include "ipc.h"
 #include "fault.h"
+#include "sched.h"
 #include "uapi/abi.h"
 
 static struct endpoint endpoints[NENDPOINTS];
@@ -256,6 +257,16 @@ static __attribute__((noinline)) struct thread *wait_take(struct thread *receive
 	return receiver;
 }
 
+/* Nothing came and the receiver's deadline has passed: it returns at once. */
+static __attribute__((noinline)) struct thread *wait_timed_out(struct thread *receiver,
+							       struct thread *replied)
+{
+	receiver->ctx.x[REG_A0] = (uint64_t)-E_TIMEOUT;
+	if (replied != NULL)
+		sched_enqueue(replied);
+	return receiver;
+}
+
 struct thread *ipc_wait(struct thread *receiver, struct endpoint *ep,
 			struct thread *replied)
 {
@@ -263,6 +274,8 @@ struct thread *ipc_wait(struct thread *receiver, struct endpoint *ep,
 
 	if (sender != NULL)
 		return wait_take(receiver, sender, replied);
+	if (receiver->deadline != 0 && sched_deadline_passed(receiver))
+		return wait_timed_out(receiver, replied);
 	receiver->state = THREAD_RECEIVING;
 	receiver->queued_on = ep;
 	enqueue(&ep->receivers, &ep->receivers_tail, receiver);

@@ -413,6 +413,14 @@ static struct thread *sys_context_reply(uint64_t a0, uint64_t peer_id, uint64_t 
 	return syscall_return(0);
 }
 
+static struct thread *sys_set_deadline(uint64_t deadline, uint64_t a1, uint64_t a2,
+				       uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	sched_set_deadline(current_thread(), deadline);
+	return syscall_return(0);
+}
+
 static struct thread *sys_nosys(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 				uint64_t a4, uint64_t a5, uint64_t a6)
 {
@@ -442,6 +450,7 @@ static syscall_fn *const syscall_table[NSYSCALLS] = {
 	[SYS_SHUTDOWN] = sys_shutdown,
 	[SYS_CONTEXT_GET] = sys_context_get,
 	[SYS_CONTEXT_REPLY] = sys_context_reply,
+	[SYS_SET_DEADLINE] = sys_set_deadline,
 	[SYS_NOSYS] = sys_nosys,
 };
 

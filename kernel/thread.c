@@ -70,6 +70,7 @@ void thread_free(struct thread *t)
 	}
 	if (t->pager != NULL)
 		endpoint_put(t->pager);
+	sched_set_deadline(t, 0);
 	t->space->nthreads--;
 	t->state = THREAD_FREE;
 }

@@ -42,6 +42,8 @@ struct thread {
 	struct endpoint *pager;		/* where its faults go; NULL: fatal */
 	uint64_t pager_badge;
 	vaddr_t ipc_buffer;		/* user address of its IPC buffer; 0: none */
+	uint64_t deadline;		/* SYS_SET_DEADLINE's time; 0: none armed */
+	struct thread *timed_next;	/* the list of threads with a deadline */
 };
 
 /* The thread whose context tp points to: the one that entered the kernel. */

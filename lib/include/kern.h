@@ -200,6 +200,15 @@ static inline long k_context_reply(uint64_t peer)
 	return kcall(SYS_CONTEXT_REPLY, 0, peer, 0, 0, 0, 0, 0);
 }
 
+/*
+ * Arms (or, with 0, disarms) the caller's receive deadline, a `time` CSR
+ * count: its next wait for a message still blocked then returns -E_TIMEOUT.
+ */
+static inline long k_set_deadline(uint64_t deadline)
+{
+	return kcall(SYS_SET_DEADLINE, deadline, 0, 0, 0, 0, 0, 0);
+}
+
 static inline long k_shutdown(int status)
 {
 	return kcall(SYS_SHUTDOWN, (uint64_t)status, 0, 0, 0, 0, 0, 0);
@@ -221,6 +230,15 @@ static inline long k_read_ad(uint64_t space, uint64_t va, uint64_t pages,
 	*accessed = a1;
 	*dirty = a2;
 	return (long)a0;
+}
+
+/* The `time` CSR: boot_info's timebase_hz ticks per second. */
+static inline uint64_t rdtime(void)
+{
+	uint64_t t;
+
+	__asm__ volatile("rdtime %0" : "=r"(t));
+	return t;
 }
 
 static inline uint64_t rdinstret(void)

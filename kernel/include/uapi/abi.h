@@ -61,6 +61,10 @@ enum {
 	SYS_CONTEXT_REPLY,	/* a1 = peer waiting for our reply, in a space we
 				   manage: resume it with the struct user_context
 				   in our IPC buffer */
+	SYS_SET_DEADLINE,	/* a0 = a time (the `time` CSR's count), 0: none.
+				   The caller's next wait for a message that would
+				   last past it ends instead with -E_TIMEOUT; the
+				   deadline then disarms (it fires once) */
 	SYS_NOSYS,		/* never valid: E_NOSYS */
 	NSYSCALLS
 };
@@ -78,6 +82,7 @@ enum {
 	E_NOTHREAD = 8,	/* no such thread, or it is not waiting for this reply */
 	E_RANGE = 9,	/* an address outside user space, or not page-aligned */
 	E_NOSLOT = 10,	/* every cap slot of the space is in use */
+	E_TIMEOUT = 11,	/* SYS_SET_DEADLINE's time passed before a message came */
 };
 
 /* The message tag in a0. */
@@ -148,6 +153,7 @@ struct user_context {
  * mapped read-only in its space.
  */
 #define BOOTINFO_MAX_RANGES 16
+#define BOOTINFO_MAX_DEVICES 8
 #define BOOTINFO_ARGS_SIZE  512
 
 struct boot_range {
@@ -165,6 +171,13 @@ struct boot_info {
 	uint64_t nharts;
 	uint64_t timebase_hz;
 	uint64_t self_space;		/* the root task's own space id */
+	/*
+	 * Device registers the root task may map (SYS_MAP takes their frames
+	 * as it takes the pool's): the virtio-mmio transports of the device
+	 * tree, one page each.
+	 */
+	uint64_t ndevices;
+	struct boot_range devices[BOOTINFO_MAX_DEVICES];
 	char args[BOOTINFO_ARGS_SIZE];	/* kernel command line (/chosen/bootargs) */
 };
 
