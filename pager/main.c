@@ -10,6 +10,7 @@
 #include "initrd.h"
 #include "libuser.h"
 #include "pmap_riscv.h"
+#include "timer.h"
 #include "vm_proto.h"
 #include "vmserver.h"
 
@@ -73,6 +74,7 @@ static void start_vm(const struct boot_info *bi)
 	uint64_t i;
 
 	pmap_riscv_init(bi);
+	timer_init(bi->timebase_hz);
 	for (i = 0; i < bi->npool; i++) {
 		ranges[i].start = bi->pool[i].start;
 		ranges[i].end = bi->pool[i].end;
@@ -125,6 +127,11 @@ static void serve(void)
 
 	for (;;) {
 		ipc_reply_wait(ROOT_ENDPOINT_SLOT, &m);
+		if ((int64_t)m.tag == -E_TIMEOUT) {
+			timer_expire();
+			m.peer = 0;
+			continue;
+		}
 		if ((int64_t)m.tag < 0) {
 			reply_failed(peer_badge, (long)m.tag);
 			m.peer = 0;

@@ -38,7 +38,55 @@ enum vm_request {
 	VM_RAISE,	/* w0 = signo: delivered as a fault's signal would be */
 	VM_CHAIN_DEPTH,	/* w0 = addr -> w0 = objects in the shadow chain mapped
 			   there (0: none yet) - for tests and benchmarks */
+
+	/* Services: names for endpoints, so that programs find servers. */
+	VM_SERVICE_REGISTER,	/* w0 = the caller's slot holding its (unbadged)
+				   endpoint; buffer: the name, NUL-terminated
+				   -> 0, or EEXIST, EINVAL */
+	VM_SERVICE_LOOKUP,	/* w0 = a free slot of the caller's, w1 = ms to
+				   wait for the name to appear (0: not at all);
+				   buffer: the name -> 0 (a cap to the service,
+				   badged with the caller's pid, is in the slot),
+				   or ENOENT, ETIMEDOUT */
+
+	/* Device drivers. */
+	VM_DEVICE_MAP,		/* w0 = index of a device in boot_info's list
+				   -> w0 = va of its registers, w1 = their pa;
+				   EBUSY if another process has it */
+	VM_DMA_ALLOC,		/* w0 = bytes -> w0 = va, w1 = pa: zeroed, wired,
+				   physically contiguous memory for a device */
+
+	/* External pagers: the pager's side (servers/libpager). */
+	VM_PAGER_CREATE,	/* w0 = size in bytes -> w0 = handle of a new
+				   object whose pages this process supplies */
+	VM_PAGER_RELEASE,	/* w0 = handle: the pager's reference goes */
+	VM_PAGER_WAIT,		/* w0 = id of the request just done (0: none),
+				   w1 = its result (0 or an errno value) -> the
+				   next request: label PAGER_*, w0 = its id,
+				   w1 = handle, w2 = offset in bytes, w3 = pages,
+				   lent at PAGER_WINDOW */
+
+	/* External pagers: the clients' side. */
+	VM_MMAP_OBJECT,		/* w0 = addr, w1 = len, w2 = prot | flags << 32,
+				   w3 = handle | offset in pages << 32 -> w0 = addr */
 };
+
+/*
+ * The requests a pager gets from VM_PAGER_WAIT. The pages of a request are
+ * mapped into the pager at PAGER_WINDOW for as long as it works on it:
+ * writable and zeroed for PAGER_PAGEIN (fill them), read-only for
+ * PAGER_PAGEOUT (store them). PAGER_CLOSE: the object's last reference went
+ * (its dirty pages were paged out first); the handle is dead.
+ */
+enum pager_request {
+	PAGER_PAGEIN = 1,
+	PAGER_PAGEOUT,
+	PAGER_CLOSE,
+};
+
+/* Where the pages of a request appear, above every mapping mmap makes. */
+#define PAGER_WINDOW       0x3ff0000000UL
+#define PAGER_WINDOW_PAGES 256
 
 /*
  * How a handler is entered: the VM server resumes the thread at the
