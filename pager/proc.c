@@ -115,7 +115,7 @@ struct proc *proc_spawn(struct proc *parent, const char *path, int argc, char *c
 	p->state = PROC_ALIVE;
 	p->ppid = parent != NULL ? parent->pid : 0;
 	strncpy(p->name, path, sizeof(p->name) - 1);
-	if ((p->map = vm_map_create(USER_MIN, USER_SPACE_END)) == NULL) {
+	if ((p->map = vm_map_create(USER_MIN, USER_MAP_END)) == NULL) {
 		p->state = PROC_FREE;
 		*error = ENOMEM;
 		return NULL;

@@ -49,7 +49,7 @@ static int kern_errno(int rv)
 static bool user_range_ok(vm_offset_t addr, vm_offset_t len)
 {
 	return (addr & PAGE_MASK) == 0 && len > 0 && addr >= USER_MIN &&
-	       addr + len > addr && addr + len <= USER_SPACE_END;
+	       addr + len > addr && addr + len <= USER_MAP_END;
 }
 
 static vm_prot_t prot_of(uint64_t prot)
@@ -124,7 +124,7 @@ static void do_mmap(struct proc *p, struct ipc_msg *m)
 		 * user space, rounding it would wrap to the bottom, next to the
 		 * break); if nothing fits above it, look from the base.
 		 */
-		if (addr >= USER_MMAP_BASE && addr < USER_SPACE_END)
+		if (addr >= USER_MMAP_BASE && addr < USER_MAP_END)
 			hint = addr;
 		addr = hint;
 		rv = vm_map_find_space(p->map, len, &addr);

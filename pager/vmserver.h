@@ -10,12 +10,15 @@
 #include "kern.h"
 #include "vm_fault.h"
 #include "vm_map.h"
+#include "vm_proto.h"
 
 /* The user address space of a process. */
 #define USER_MIN        0x10000UL
 #define USER_STACK_TOP  0x80000000UL
 #define USER_STACK_SIZE (8UL << 20)
 #define USER_MMAP_BASE  0x100000000UL
+/* The top of what a process may map: above it, the VM server lends pagers pages. */
+#define USER_MAP_END    PAGER_WINDOW
 
 #define NPROCS 128
 #define PROC_CAP_SLOTS 16	/* the kernel's NSLOTS */
