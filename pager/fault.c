@@ -64,10 +64,11 @@ static const char *const outcome_names[] = {
 	[FAULT_OUTCOME_COW_COPY] = "COW copy",
 	[FAULT_OUTCOME_COW_MOVE] = "COW move",
 	[FAULT_OUTCOME_PAGER] = "pager",
+	[FAULT_OUTCOME_BUSY] = "busy page",
 	[FAULT_OUTCOME_ERROR] = "error",
 };
 
-static void trace_fault(struct proc *p, uint64_t addr, vm_prot_t type,
+static void trace_fault(struct proc *p, uint64_t addr, vm_prot_t type, int flags, int rv,
 			const struct vm_fault_info *info)
 {
 	printf("fault: pid %d %#lx %s: object %u depth %d: %s", p->pid, (unsigned long)addr,
@@ -75,7 +76,57 @@ static void trace_fault(struct proc *p, uint64_t addr, vm_prot_t type,
 	       info->object_id, info->depth, outcome_names[info->outcome]);
 	if (info->paged_in > 0)
 		printf(", %d paged in", info->paged_in);
-	printf(", %d prefaulted\n", info->prefaulted);
+	if (rv == KERN_PENDING)
+		printf(", waits\n");
+	else
+		printf(", %d prefaulted%s\n", info->prefaulted,
+		       flags & VM_FAULT_RESUME ? " (resumed)" : "");
+}
+
+static void fault_fail(struct proc *p, struct ipc_msg *m, int rv)
+{
+	uint64_t thread = m->peer;
+	int signo, code;
+
+	fault_signal(rv, &signo, &code);
+	m->peer = 0;	/* the handler's entry, or the end, is the reply */
+	signal_deliver(p, thread, signo, code, m->w[0], m->w[2]);
+}
+
+/*
+ * Runs vm_fault for a thread's fault and answers it: the mappings, or a
+ * signal - or nothing yet, while the page is busy with a pager's I/O.
+ * ru_majflt counts the faults that started a page-in (as FreeBSD counts
+ * faults that had to wait for I/O they asked for); ru_minflt the others.
+ */
+static void fault_serve(struct proc *p, struct ipc_msg *m, int flags, struct vm_fault_info *info,
+			bool counted)
+{
+	uint64_t addr = m->w[0];
+	vm_prot_t type = fault_type_of(m->w[1]);
+	int rv = vm_fault(p->map, addr, type, flags, info);
+
+	if (fault_trace)
+		trace_fault(p, addr, type, flags, rv, info);
+	if (rv == KERN_PENDING) {
+		bool started = info->outcome == FAULT_OUTCOME_PAGER;
+
+		if (started && !counted)
+			p->majflt++;
+		page_wait(p, m, info->busy, info, counted || started);
+		return;
+	}
+	if (rv != KERN_SUCCESS) {
+		fault_fail(p, m, rv);
+		return;
+	}
+	if (!counted) {
+		if (info->outcome == FAULT_OUTCOME_PAGER)
+			p->majflt++;
+		else
+			p->minflt++;
+	}
+	pmap_batch_to_reply(p->space, m);
 }
 
 /*
@@ -84,27 +135,22 @@ static void trace_fault(struct proc *p, uint64_t addr, vm_prot_t type,
  */
 void vm_page_fault(struct proc *p, struct ipc_msg *m)
 {
-	uint64_t addr = m->w[0], pc = m->w[2];
-	vm_prot_t type = fault_type_of(m->w[1]);
 	struct vm_fault_info info;
-	int rv, signo, code;
 
-	rv = vm_fault(p->map, addr, type, VM_FAULT_NORMAL, &info);
-	if (fault_trace)
-		trace_fault(p, addr, type, &info);
-	if (rv != KERN_SUCCESS) {
-		uint64_t thread = m->peer;
+	fault_serve(p, m, VM_FAULT_NORMAL, &info, false);
+}
 
-		fault_signal(rv, &signo, &code);
-		m->peer = 0;	/* the handler's entry, or the end, is the reply */
-		signal_deliver(p, thread, signo, code, addr, pc);
+void vm_page_fault_resume(struct proc *p, struct ipc_msg *m, struct vm_fault_info *info,
+			  bool counted, bool pagein_failed)
+{
+	if (pagein_failed) {
+		if (fault_trace)
+			printf("fault: pid %d %#lx: the page-in failed\n", p->pid,
+			       (unsigned long)m->w[0]);
+		fault_fail(p, m, KERN_FAILURE);
 		return;
 	}
-	if (info.outcome == FAULT_OUTCOME_PAGER)
-		p->majflt++;
-	else
-		p->minflt++;
-	pmap_batch_to_reply(p->space, m);
+	fault_serve(p, m, VM_FAULT_RESUME, info, counted);
 }
 
 /* MSG_EXCEPTION: a2 = scause, a3 = stval, a4 = pc. */

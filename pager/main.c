@@ -33,9 +33,23 @@ void vm_panic(const char *file, int line, const char *what)
 		;
 }
 
+/* A number after a prefix ("pager_timeout=250"), or -1 if word is not that option. */
+static long option_value(const char *word, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	long value = 0;
+
+	if (strncmp(word, prefix, n) != 0 || word[n] == '\0')
+		return -1;
+	for (word += n; *word >= '0' && *word <= '9'; word++)
+		value = value * 10 + (*word - '0');
+	return *word == '\0' ? value : -1;
+}
+
 /*
- * The kernel command line: options (trace=1, collapse=lazy|eager), then the
- * program init runs and its arguments. Splits it in place into init's argv.
+ * The kernel command line: options (trace=1, collapse=lazy|eager,
+ * pager_timeout=MS), then the program init runs and its arguments. Splits
+ * it in place into init's argv.
  */
 static int parse_args(char *args, char *argv[], int max)
 {
@@ -61,6 +75,8 @@ static int parse_args(char *args, char *argv[], int max)
 			vm_collapse_policy = VM_COLLAPSE_LAZY;
 		else if (strcmp(word, "collapse=eager") == 0)
 			vm_collapse_policy = VM_COLLAPSE_EAGER;
+		else if (option_value(word, "pager_timeout=") > 0)
+			pager_timeout_ms = (uint64_t)option_value(word, "pager_timeout=");
 		else
 			argv[argc++] = word;
 	}
@@ -85,6 +101,16 @@ static void start_vm(const struct boot_info *bi)
 	       (unsigned long)vm_cnt.v_free_count);
 }
 
+void vm_handle(struct proc *p, struct ipc_msg *m)
+{
+	if (TAG_LABEL(m->tag) == MSG_EXCEPTION) {
+		vm_exception(p, m);
+		return;
+	}
+	vm_request(p, m);
+	pmap_batch_flush();
+}
+
 static void dispatch(struct ipc_msg *m)
 {
 	struct proc *p = proc_from_badge(m->badge);
@@ -93,18 +119,10 @@ static void dispatch(struct ipc_msg *m)
 		m->peer = 0;	/* its process ended while the message waited */
 		return;
 	}
-	switch (TAG_LABEL(m->tag)) {
-	case MSG_PAGE_FAULT:
+	if (TAG_LABEL(m->tag) == MSG_PAGE_FAULT)
 		vm_page_fault(p, m);
-		break;
-	case MSG_EXCEPTION:
-		vm_exception(p, m);
-		break;
-	default:
-		vm_request(p, m);
-		pmap_batch_flush();
-		break;
-	}
+	else
+		vm_handle(p, m);
 }
 
 /*

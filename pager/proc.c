@@ -217,6 +217,10 @@ void proc_exit(struct proc *p, int status)
 {
 	int i;
 
+	page_wait_cancel(p);
+	pager_proc_exit(p);
+	/* What it wrote to files through shared mappings goes back to them. */
+	vm_map_sync(p->map, USER_MIN, USER_MAP_END, false, NULL);
 	proc_teardown(p);
 	p->status = status;
 	p->state = PROC_ZOMBIE;

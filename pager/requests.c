@@ -41,6 +41,8 @@ static int kern_errno(int rv)
 		return EACCES;
 	case KERN_INVALID_ADDRESS:
 		return ENOMEM;	/* POSIX: part of the range is not mapped */
+	case KERN_FAILURE:
+		return EIO;	/* a pager failed */
 	}
 	return EINVAL;
 }
@@ -55,6 +57,17 @@ static bool user_range_ok(vm_offset_t addr, vm_offset_t len)
 static vm_prot_t prot_of(uint64_t prot)
 {
 	return (vm_prot_t)(prot & (PROT_READ | PROT_WRITE | PROT_EXEC));
+}
+
+/*
+ * Unmaps [start, end). Dirty pages that a store (a file) backs are sent
+ * back to it first: what was written through a shared mapping reaches the
+ * file when the mapping goes, even if nobody calls msync.
+ */
+static int unmap_range(struct proc *p, vm_offset_t start, vm_offset_t end)
+{
+	vm_map_sync(p->map, start, end, false, NULL);
+	return vm_map_delete(p->map, start, end);
 }
 
 static void do_sbrk(struct proc *p, struct ipc_msg *m)
@@ -73,7 +86,7 @@ static void do_sbrk(struct proc *p, struct ipc_msg *m)
 		rv = vm_map_insert(p->map, NULL, 0, old_end, new_end,
 				   VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL, 0);
 	else if (new_end < old_end)
-		rv = vm_map_delete(p->map, new_end, old_end);
+		rv = unmap_range(p, new_end, old_end);
 	if (rv == KERN_SUCCESS)
 		p->brk = new;
 	reply(m, kern_errno(rv), old, 0);
@@ -98,50 +111,97 @@ static int map_shared_anon(struct proc *p, vm_offset_t addr, vm_offset_t len, vm
 	return vm_map_inherit(p->map, addr, addr + len, VM_INHERIT_SHARE);
 }
 
+/*
+ * Checks mmap's arguments and picks the address: *addr itself for
+ * MAP_FIXED (whatever was there goes), else a free range at or above the
+ * hint. Returns 0 or an errno value.
+ */
+static int mmap_place(struct proc *p, vm_offset_t *addr, vm_offset_t len, int prot, int flags)
+{
+	vm_offset_t hint = USER_MMAP_BASE;
+	int rv;
+
+	if (len == 0 || (flags & (MAP_SHARED | MAP_PRIVATE)) == (MAP_SHARED | MAP_PRIVATE) ||
+	    (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)) != 0)
+		return EINVAL;
+	if (flags & MAP_FIXED) {
+		if (!user_range_ok(*addr, len))
+			return EINVAL;
+		unmap_range(p, *addr, *addr + len);
+		return 0;
+	}
+	/*
+	 * A hint is only a hint: one outside the mmap area is ignored (past
+	 * user space, rounding it would wrap to the bottom, next to the
+	 * break); if nothing fits above it, look from the base.
+	 */
+	if (*addr >= USER_MMAP_BASE && *addr < USER_MAP_END)
+		hint = *addr;
+	*addr = hint;
+	rv = vm_map_find_space(p->map, len, addr);
+	if (rv != KERN_SUCCESS && hint != USER_MMAP_BASE) {
+		*addr = USER_MMAP_BASE;
+		rv = vm_map_find_space(p->map, len, addr);
+	}
+	return rv == KERN_SUCCESS ? 0 : ENOMEM;
+}
+
 static void do_mmap(struct proc *p, struct ipc_msg *m)
 {
 	vm_offset_t addr = m->w[0], len = round_page(m->w[1]);
 	int prot = (int)m->w[2], flags = (int)m->w[3];
-	int rv;
+	int error, rv;
 
-	if (len == 0 || len < m->w[1] || !(flags & MAP_ANON) ||
-	    (flags & (MAP_SHARED | MAP_PRIVATE)) == (MAP_SHARED | MAP_PRIVATE) ||
-	    (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)) != 0) {
+	if (len < m->w[1] || !(flags & MAP_ANON)) {
 		reply(m, EINVAL, 0, 0);
 		return;
 	}
-	if (flags & MAP_FIXED) {
-		if (!user_range_ok(addr, len)) {
-			reply(m, EINVAL, 0, 0);
-			return;
-		}
-		vm_map_delete(p->map, addr, addr + len);
-	} else {
-		vm_offset_t hint = USER_MMAP_BASE;
-
-		/*
-		 * A hint is only a hint: one outside the mmap area is ignored (past
-		 * user space, rounding it would wrap to the bottom, next to the
-		 * break); if nothing fits above it, look from the base.
-		 */
-		if (addr >= USER_MMAP_BASE && addr < USER_MAP_END)
-			hint = addr;
-		addr = hint;
-		rv = vm_map_find_space(p->map, len, &addr);
-		if (rv != KERN_SUCCESS && hint != USER_MMAP_BASE) {
-			addr = USER_MMAP_BASE;
-			rv = vm_map_find_space(p->map, len, &addr);
-		}
-		if (rv != KERN_SUCCESS) {
-			reply(m, ENOMEM, 0, 0);
-			return;
-		}
+	if ((error = mmap_place(p, &addr, len, prot, flags)) != 0) {
+		reply(m, error, 0, 0);
+		return;
 	}
 	if (flags & MAP_SHARED)
 		rv = map_shared_anon(p, addr, len, prot_of((uint64_t)prot));
 	else
 		rv = vm_map_insert(p->map, NULL, 0, addr, addr + len, prot_of((uint64_t)prot),
 				   VM_PROT_ALL, 0);
+	reply(m, kern_errno(rv), addr, 0);
+}
+
+/*
+ * VM_MMAP_OBJECT: an object an external pager serves (a file), shared -
+ * writes reach the object, and fork shares it - or private: copy-on-write
+ * over it, as FreeBSD maps a vnode. Pages past the object's end may be
+ * mapped; touching them is SIGBUS.
+ */
+static void do_mmap_object(struct proc *p, struct ipc_msg *m)
+{
+	vm_offset_t addr = m->w[0], len = round_page(m->w[1]);
+	int prot = (int)(uint32_t)m->w[2], flags = (int)(m->w[2] >> 32);
+	vm_object_t object = pager_object((uint32_t)m->w[3]);
+	vm_pindex_t offset = m->w[3] >> 32;
+	int error, rv;
+
+	if (object == NULL) {
+		reply(m, EBADF, 0, 0);
+		return;
+	}
+	if (len < m->w[1] || (flags & MAP_ANON) || !(flags & (MAP_SHARED | MAP_PRIVATE))) {
+		reply(m, EINVAL, 0, 0);
+		return;
+	}
+	if ((error = mmap_place(p, &addr, len, prot, flags)) != 0) {
+		reply(m, error, 0, 0);
+		return;
+	}
+	vm_object_reference(object);
+	rv = vm_map_insert(p->map, object, offset, addr, addr + len, prot_of((uint64_t)prot),
+			   VM_PROT_ALL,
+			   flags & MAP_SHARED ? 0 : MAP_ENTRY_COW | MAP_ENTRY_NEEDS_COPY);
+	if (rv != KERN_SUCCESS)
+		vm_object_deallocate(object);
+	else if (flags & MAP_SHARED)
+		rv = vm_map_inherit(p->map, addr, addr + len, VM_INHERIT_SHARE);
 	reply(m, kern_errno(rv), addr, 0);
 }
 
@@ -153,7 +213,7 @@ static void do_munmap(struct proc *p, struct ipc_msg *m)
 		reply(m, EINVAL, 0, 0);
 		return;
 	}
-	reply(m, kern_errno(vm_map_delete(p->map, addr, addr + len)), 0, 0);
+	reply(m, kern_errno(unmap_range(p, addr, addr + len)), 0, 0);
 }
 
 static void do_mprotect(struct proc *p, struct ipc_msg *m)
@@ -216,10 +276,34 @@ static bool request_range(struct ipc_msg *m, vm_offset_t *start, vm_offset_t *en
 	return true;
 }
 
+/*
+ * msync: writes back what the range maps from files (other memory has no
+ * store to write to). MS_SYNC (the default) and MS_INVALIDATE wait until
+ * the pages are written (KERN_PENDING: the call parks); MS_ASYNC only
+ * starts the writes.
+ */
+static int msync_range(struct proc *p, vm_offset_t start, vm_offset_t end, uint64_t flags,
+		       vm_page_t *busy)
+{
+	if (flags & ~(uint64_t)(MS_ASYNC | MS_INVALIDATE) ||
+	    (flags & (MS_ASYNC | MS_INVALIDATE)) == (MS_ASYNC | MS_INVALIDATE))
+		return KERN_INVALID_ARGUMENT;
+	if (!vm_map_range_mapped(p->map, start, end))
+		return KERN_INVALID_ADDRESS;
+	switch (vm_map_sync(p->map, start, end, (flags & MS_INVALIDATE) != 0, busy)) {
+	case VM_PAGER_PEND:
+		return flags & MS_ASYNC ? KERN_SUCCESS : KERN_PENDING;
+	case VM_PAGER_ERROR:
+		return KERN_FAILURE;
+	}
+	return KERN_SUCCESS;
+}
+
 /* minherit, madvise, mlock, munlock, msync: a range and an argument. */
 static void do_range(struct proc *p, struct ipc_msg *m)
 {
 	vm_offset_t start, end;
+	vm_page_t busy = NULL;
 	int rv = KERN_SUCCESS;
 
 	if (!request_range(m, &start, &end)) {
@@ -235,19 +319,18 @@ static void do_range(struct proc *p, struct ipc_msg *m)
 		rv = vm_map_madvise(p->map, start, end, (int)m->w[2]);
 		break;
 	case VM_MLOCK:
-		rv = vm_map_wire(p->map, start, end);
+		rv = vm_map_wire(p->map, start, end, &busy);
 		break;
 	case VM_MUNLOCK:
 		rv = vm_map_unwire(p->map, start, end);
 		break;
 	case VM_MSYNC:
-		/* Anonymous memory has no store to write to (files: issue 4). */
-		if (m->w[2] & ~(uint64_t)(MS_ASYNC | MS_INVALIDATE) ||
-		    (m->w[2] & (MS_ASYNC | MS_INVALIDATE)) == (MS_ASYNC | MS_INVALIDATE))
-			rv = KERN_INVALID_ARGUMENT;
-		else if (!vm_map_range_mapped(p->map, start, end))
-			rv = KERN_INVALID_ADDRESS;
+		rv = msync_range(p, start, end, m->w[2], &busy);
 		break;
+	}
+	if (rv == KERN_PENDING) {
+		page_wait(p, m, busy, NULL, false);	/* and then again */
+		return;
 	}
 	reply(m, kern_errno(rv), 0, 0);
 }
@@ -345,6 +428,18 @@ void vm_request(struct proc *p, struct ipc_msg *m)
 		break;
 	case VM_CHAIN_DEPTH:
 		do_chain_depth(p, m);
+		break;
+	case VM_MMAP_OBJECT:
+		do_mmap_object(p, m);
+		break;
+	case VM_PAGER_CREATE:
+		pager_request_create(p, m);
+		break;
+	case VM_PAGER_RELEASE:
+		pager_request_release(p, m);
+		break;
+	case VM_PAGER_WAIT:
+		pager_request_wait(p, m);
 		break;
 	case VM_SIGACTION:
 	case VM_SIGPROCMASK:

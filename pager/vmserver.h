@@ -27,6 +27,21 @@ enum proc_state { PROC_FREE, PROC_ALIVE, PROC_ZOMBIE };
 
 #define NSIGNALS 32
 
+struct proc;
+struct pager_io;
+
+/* A message waiting for a busy page (pagewait.c). */
+struct page_wait {
+	vm_page_t page;			/* the page; NULL: not waiting */
+	struct ipc_msg msg;		/* handled again when it is unbusied */
+	struct vm_fault_info info;	/* a fault's: what its first half left */
+	bool counted;			/* a fault's: in ru_majflt already */
+	struct proc *next;		/* the list of waiting processes */
+};
+
+/* How the I/O a message waited for ended. */
+enum io_result { IO_OK, IO_PAGEIN_FAILED, IO_PAGEOUT_FAILED };
+
 struct sig_action {
 	uint64_t handler;		/* 0: default, 1: ignore, else the function */
 	uint64_t mask;			/* blocked while it runs */
@@ -48,6 +63,11 @@ struct proc {
 	struct sig_action sigact[NSIGNALS];
 	uint64_t sigmask;		/* blocked signals: bit signo - 1 */
 	uint64_t sigtramp;		/* where handlers are entered from */
+	struct page_wait pwait;		/* its message that waits for a page */
+	/* As an external pager (extpager.c): the requests for it. */
+	struct pager_io *pager_queue, *pager_queue_tail;	/* not handed over yet */
+	struct pager_io *pager_current;	/* handed over, not answered yet */
+	uint64_t pager_waiting;			/* its thread, in VM_PAGER_WAIT */
 };
 
 /* Set by the trace=1 boot argument: one line per fault. */
@@ -104,6 +124,38 @@ void vm_request(struct proc *p, struct ipc_msg *m);
 /* Page faults and exceptions of user threads. */
 void vm_page_fault(struct proc *p, struct ipc_msg *m);
 void vm_exception(struct proc *p, struct ipc_msg *m);
+
+/*
+ * The second half of a fault that waited for a busy page: fault again
+ * (VM_FAULT_RESUME), or, if the page-in it waited for failed, give the
+ * signal. `counted`: its first half started the page-in (ru_majflt).
+ */
+void vm_page_fault_resume(struct proc *p, struct ipc_msg *m, struct vm_fault_info *info,
+			  bool counted, bool pagein_failed);
+
+/* Any message but a page fault, from a live process: an exception or a call. */
+void vm_handle(struct proc *p, struct ipc_msg *m);
+
+/*
+ * Parks m (a fault or a call without a buffer) until `busy` is no longer
+ * busy; m->peer becomes 0, as for any deferred reply. info: a fault's.
+ */
+void page_wait(struct proc *p, struct ipc_msg *m, vm_page_t busy,
+	       const struct vm_fault_info *info, bool counted);
+/* p is ending: its parked message is forgotten. */
+void page_wait_cancel(struct proc *p);
+/* The I/O on ma[0..count) ended: the messages waiting for them are handled again. */
+void page_wakeup(vm_page_t *ma, int count, enum io_result result);
+
+/* External pagers (extpager.c). */
+extern uint64_t pager_timeout_ms;	/* boot option pager_timeout= */
+void pager_request_create(struct proc *p, struct ipc_msg *m);
+void pager_request_release(struct proc *p, struct ipc_msg *m);
+void pager_request_wait(struct proc *p, struct ipc_msg *m);
+/* The object a handle names, or NULL: for VM_MMAP_OBJECT. */
+vm_object_t pager_object(uint64_t handle);
+/* p is ending: its requests fail, its objects lose their pager. */
+void pager_proc_exit(struct proc *p);
 
 /* "SEGV_MAPERR" and so on. */
 const char *signal_code_name(int signo, int code);

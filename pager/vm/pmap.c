@@ -223,12 +223,17 @@ void pmap_remove_all(vm_page_t m)
 	}
 }
 
+/* A write the hardware saw (the dirty bit) is kept in m->dirty before the right to write goes. */
 void pmap_remove_write(vm_page_t m)
 {
 	struct pv_entry *pv;
+	bool accessed, dirty;
 
 	for (pv = m->pv_list; pv != NULL; pv = pv->next) {
 		if (pv->prot & VM_PROT_WRITE) {
+			hw_read_ad(pv->pmap->hw_id, pv->va, &accessed, &dirty);
+			if (dirty)
+				m->dirty = true;
 			pv->prot &= (vm_prot_t)~VM_PROT_WRITE;
 			hw_protect(pv->pmap->hw_id, pv->va, pv->va + PAGE_SIZE, pv->prot);
 		}

@@ -48,6 +48,8 @@ enum {
 	KERN_FAILURE,			/* the pager failed: SIGBUS / BUS_OBJERR */
 	KERN_RESOURCE_SHORTAGE,		/* out of pages: SIGBUS / BUS_OOMERR */
 	KERN_OUT_OF_BOUNDS,		/* past the object's end: SIGBUS / BUS_OBJERR */
+	KERN_PENDING,			/* a pager is reading or writing the page:
+					   wait for it, then fault again */
 };
 
 /* Called when an invariant is false; the VM server and host tests define it. */
@@ -68,6 +70,8 @@ struct vm_counters {
 	uint64_t v_zfod;	/* zero-fill-on-demand faults */
 	uint64_t v_ozfod;	/* ... that found a page already zeroed */
 	uint64_t v_intrans;	/* faults that found the page busy */
+	uint64_t v_pageouts;	/* pager write-backs started */
+	uint64_t v_pageout_pages;	/* ... the pages they wrote */
 	uint64_t v_prefaults;	/* pages mapped by prefault */
 	uint64_t v_page_count;	/* pages managed */
 	uint64_t v_free_count;	/* pages free */

@@ -26,14 +26,21 @@
  *                  neighbours, outward spiral), then wire or activate.
  *
  * Each step returns an enum fault_status; vm_fault() is the loop over them.
- * The server is single-threaded and every step here completes before it
- * returns, so the map cannot change under a fault (FreeBSD's relookup and
- * busy-page sleeps have nothing to wait for yet).
+ *
+ * Where FreeBSD's thread sleeps - on a busy page (vm_fault_busy_sleep), or
+ * in the pager while it reads (vm_pager_get_pages) - this vm_fault returns
+ * KERN_PENDING instead: the server is one thread and must go on serving.
+ * It parks the fault on the busy page and, when the page is unbusied, runs
+ * vm_fault again from the start (VM_FAULT_RESUME): FreeBSD's RetryFault,
+ * which rechecks everything - the map may have changed meanwhile.
  */
 #include "vm_fault.h"
 
 #define PFBAK 4		/* prefault: pages behind the fault */
 #define PFFOR 4		/* ... and ahead of it */
+
+/* Drop-behind: a sequential reader's pages are let go a block of this size at a time. */
+#define VM_FAULT_DONTNEED_MIN (1024 * 1024)
 
 enum fault_status {
 	FAULT_SUCCESS = 10000,	/* done: return success */
@@ -43,6 +50,7 @@ enum fault_status {
 	FAULT_FAILURE,		/* the pager failed */
 	FAULT_OUT_OF_BOUNDS,	/* beyond the object's end */
 	FAULT_RESOURCE_SHORTAGE, /* out of pages */
+	FAULT_PENDING,		/* the page is busy with pager I/O: wait */
 };
 
 enum fault_next_status {
@@ -74,6 +82,9 @@ struct faultstate {
 	/* The read-ahead window (-1: not computed yet) and the cluster read. */
 	int nera;
 	int behind, ahead;
+	/* Neighbours to map: PFBAK/PFFOR, or the cluster a pager read. */
+	int pf_behind, pf_ahead;
+	bool after_pagein;		/* resumed after the page-in it started */
 	struct vm_fault_info *info;
 };
 
@@ -163,7 +174,7 @@ static enum fault_status vm_fault_soft_fast(struct faultstate *fs)
 	vm_fault_dirty(fs, m);
 	if (pmap_enter(fs->map->pmap, fs->vaddr, m, fs->prot, fs->wired) != KERN_SUCCESS)
 		return FAULT_RESOURCE_SHORTAGE;
-	vm_fault_prefault(fs, fs->vaddr, PFBAK, PFFOR);
+	vm_fault_prefault(fs, fs->vaddr, fs->pf_behind, fs->pf_ahead);
 	vm_page_activate(m);
 	fs->m = m;
 	return FAULT_SUCCESS;
@@ -172,25 +183,62 @@ static enum fault_status vm_fault_soft_fast(struct faultstate *fs)
 /* ---- 3. the walk down the chain --------------------------------------- */
 
 /*
+ * Drop-behind (FreeBSD's vm_fault_dontneed): a sequential reader will not
+ * come back, so once its read-ahead reaches into the next aligned block of
+ * VM_FAULT_DONTNEED_MIN bytes, the resident pages of the block before go
+ * to the inactive queue - the first the page daemon takes - instead of
+ * pushing out pages someone still uses. Only the first object's pages:
+ * lower ones may be shared.
+ */
+static void vm_fault_dontneed(const struct faultstate *fs, int ahead)
+{
+	vm_map_entry_t entry = fs->entry;
+	vm_offset_t size = VM_FAULT_DONTNEED_MIN, end = fs->vaddr & ~(size - 1), start;
+	vm_pindex_t pindex, pend, found;
+	vm_page_t m;
+
+	if (fs->vaddr - end < size - PAGE_SIZE - ptoa((vm_offset_t)ahead) ||
+	    entry->start >= end)
+		return;
+	start = end - entry->start < size ? entry->start : end - size;
+	pindex = entry->offset + atop(start - entry->start);
+	pend = entry->offset + atop(end - entry->start);
+	while ((m = vm_radix_lookup_ge(&fs->first_object->pages, pindex, &found)) != NULL &&
+	       found < pend) {
+		pindex = found + 1;
+		if (m->valid && !m->busy && m->queue != PQ_INACTIVE)
+			vm_page_deactivate(m);
+	}
+}
+
+/*
  * How many pages to read ahead (FreeBSD's vm_fault_readahead): none for
  * MADV_RANDOM; the most for MADV_SEQUENTIAL; otherwise, a window that grows
- * arithmetically while faults arrive where the last read ended (next_read).
+ * arithmetically while faults arrive where the last read ended (next_read):
+ * 7, 15, 23, ... up to the most. A sequential reader at full speed drops
+ * what it has read behind it.
  */
 static int vm_fault_readahead(struct faultstate *fs)
 {
 	vm_map_entry_t entry = fs->entry;
+	bool sequential = fs->vaddr == entry->next_read;
 	int era = entry->read_ahead, nera;
 
-	if (entry->behavior == MAP_BEHAV_RANDOM)
+	if (entry->behavior == MAP_BEHAV_RANDOM) {
 		nera = 0;
-	else if (entry->behavior == MAP_BEHAV_SEQUENTIAL)
+	} else if (entry->behavior == MAP_BEHAV_SEQUENTIAL) {
 		nera = VM_FAULT_READ_AHEAD_MAX;
-	else if (fs->vaddr == entry->next_read)
-		nera = era > 0 ? VM_FAULT_READ_AHEAD_MIN + era + 1 : VM_FAULT_READ_AHEAD_MIN;
-	else
+		if (sequential)
+			vm_fault_dontneed(fs, nera);
+	} else if (sequential) {
+		nera = VM_FAULT_READ_AHEAD_MIN;
+		if (era > 0 && (nera += era + 1) > VM_FAULT_READ_AHEAD_MAX)
+			nera = VM_FAULT_READ_AHEAD_MAX;
+		if (era == VM_FAULT_READ_AHEAD_MAX)
+			vm_fault_dontneed(fs, nera);
+	} else {
 		nera = 0;
-	if (nera > VM_FAULT_READ_AHEAD_MAX)
-		nera = VM_FAULT_READ_AHEAD_MAX;
+	}
 	entry->read_ahead = (uint8_t)nera;
 	return nera;
 }
@@ -232,57 +280,57 @@ static void vm_fault_cluster(struct faultstate *fs, int pager_before, int pager_
 /*
  * Asks the object's pager for the page, and for the cluster around it as
  * far as those pages are not resident already. The pages are allocated
- * busy, filled by the pager, then made valid.
+ * busy, filled by the pager, then made valid - now, or when a pager that
+ * answers later (VM_PAGER_PEND) calls vm_pager_getpages_done; until then
+ * this fault, and any other that meets one of the pages, waits.
  */
 static enum fault_status vm_fault_getpages(struct faultstate *fs, int before, int after)
 {
-	vm_page_t ma[1 + 2 * VM_FAULT_READ_AHEAD_MAX];
+	vm_page_t ma[VM_PAGER_MAX_CLUSTER];
 	vm_pindex_t first, pindex;
-	int count = 0, i, rv;
+	int count = 0, rv;
 
 	vm_fault_cluster(fs, before, after);
 	first = fs->pindex;
 	while (first > fs->pindex - (vm_pindex_t)fs->behind &&
 	       vm_object_page_lookup(fs->object, first - 1) == NULL)
 		first--;
-	for (pindex = first; pindex <= fs->pindex + (vm_pindex_t)fs->ahead; pindex++) {
+	for (pindex = first; pindex <= fs->pindex + (vm_pindex_t)fs->ahead &&
+	     count < VM_PAGER_MAX_CLUSTER; pindex++) {
 		if (pindex > fs->pindex && vm_object_page_lookup(fs->object, pindex) != NULL)
 			break;
-		if ((ma[count] = vm_page_alloc(fs->object, pindex, 0)) == NULL)
+		if ((ma[count] = vm_page_alloc(fs->object, pindex, VM_ALLOC_ZERO)) == NULL)
 			break;
 		ma[count++]->busy = true;
 	}
 	if (count == 0 || ma[count - 1]->pindex < fs->pindex) {
-		for (i = 0; i < count; i++) {
-			ma[i]->busy = false;
-			vm_page_free(ma[i]);
+		if (count > 0) {	/* undo: as a failed read */
+			vm_object_pip_add(fs->object);
+			vm_pager_getpages_done(ma, count, false);
 		}
 		return FAULT_RESOURCE_SHORTAGE;
 	}
 	fs->behind = (int)(fs->pindex - first);
 	fs->ahead = count - 1 - fs->behind;
-	rv = fs->object->pager->getpages(fs->object, ma, count);
-	for (i = 0; i < count; i++) {
-		ma[i]->busy = false;
-		ma[i]->valid = rv == KERN_SUCCESS;
-		/*
-		 * Every page read goes on the inactive queue: the read-ahead
-		 * is not used yet, and the faulted page is activated when it
-		 * is mapped - a fault that ends otherwise (copy-on-write
-		 * copies the page, or memory runs out) must not leave a
-		 * valid page on no queue, beyond the page daemon's reach.
-		 */
-		if (rv != KERN_SUCCESS)
-			vm_page_free(ma[i]);
-		else
-			vm_page_deactivate(ma[i]);
+	vm_cnt.v_io_faults++;
+	if (fs->info != NULL) {
+		fs->info->paged_in = count;
+		fs->info->behind = fs->behind;
+		fs->info->ahead = fs->ahead;
 	}
-	if (rv != KERN_SUCCESS)
+	/* A read, even one still under way, tells where a sequential reader goes next. */
+	fs->entry->next_read = fs->vaddr + ptoa((vm_offset_t)fs->ahead) + PAGE_SIZE;
+	vm_object_pip_add(fs->object);
+	rv = fs->object->pager->getpages(fs->object, ma, count);
+	if (rv == VM_PAGER_PEND) {
+		fs->m = ma[fs->behind];
+		return FAULT_PENDING;
+	}
+	/* Every page read waits on the inactive queue until its fault maps it. */
+	vm_pager_getpages_done(ma, count, rv == VM_PAGER_OK);
+	if (rv != VM_PAGER_OK)
 		return FAULT_FAILURE;
 	fs->m = ma[fs->behind];
-	vm_cnt.v_io_faults++;
-	if (fs->info != NULL)
-		fs->info->paged_in = count;
 	return FAULT_HARD;
 }
 
@@ -299,7 +347,12 @@ static enum fault_status vm_fault_object(struct faultstate *fs)
 		m = vm_object_page_lookup(fs->object, fs->pindex);
 
 	if (m != NULL) {
-		VM_ASSERT(!m->busy);	/* page-ins complete before we get here */
+		if (m->busy) {
+			/* FreeBSD's vm_fault_busy_sleep: wait for the I/O, then start over. */
+			vm_cnt.v_intrans++;
+			fs->m = m;
+			return FAULT_PENDING;
+		}
 		if (m->valid) {
 			fs->m = m;
 			return FAULT_SOFT;
@@ -414,6 +467,8 @@ static int fault_status_to_kern(enum fault_status status)
 		return KERN_OUT_OF_BOUNDS;
 	case FAULT_RESOURCE_SHORTAGE:
 		return KERN_RESOURCE_SHORTAGE;
+	case FAULT_PENDING:
+		return KERN_PENDING;
 	default:
 		return KERN_SUCCESS;
 	}
@@ -445,7 +500,7 @@ static void fault_record(struct faultstate *fs, enum vm_fault_outcome outcome)
 }
 
 /* Enters the page found and its neighbours; wires or activates it. */
-static int vm_fault_map(struct faultstate *fs, bool hard)
+static int vm_fault_map(struct faultstate *fs)
 {
 	vm_fault_dirty(fs, fs->m);
 	if (pmap_enter(fs->map->pmap, fs->vaddr, fs->m, fs->prot, fs->wired) != KERN_SUCCESS) {
@@ -455,8 +510,7 @@ static int vm_fault_map(struct faultstate *fs, bool hard)
 	}
 	/* A zero-filled page has no resident neighbours worth a look. */
 	if (!fs->zero_filled && !fs->skip_prefault && !fs->wired)
-		vm_fault_prefault(fs, fs->vaddr, hard ? fs->behind : PFBAK,
-				  hard ? fs->ahead : PFFOR);
+		vm_fault_prefault(fs, fs->vaddr, fs->pf_behind, fs->pf_ahead);
 	if (fs->fault_flags & VM_FAULT_WIRE)
 		vm_page_wire(fs->m);
 	else
@@ -470,14 +524,26 @@ int vm_fault(vm_map_t map, vm_offset_t vaddr, vm_prot_t fault_type, int fault_fl
 	struct faultstate fs = {
 		.vaddr = trunc_page(vaddr), .fault_type = fault_type,
 		.fault_flags = fault_flags, .map = map, .nera = -1, .info = info,
+		.pf_behind = PFBAK, .pf_ahead = PFFOR,
 	};
 	enum fault_status status;
 	bool hard;
 	int rv;
 
-	vm_cnt.v_vm_faults++;
-	if (info != NULL)
+	if (fault_flags & VM_FAULT_RESUME) {
+		/* After our own page-in, its cluster is what is worth mapping. */
+		if (info->paged_in > 0) {
+			fs.after_pagein = true;
+			fs.pf_behind = info->behind;
+			fs.pf_ahead = info->ahead;
+		}
+	} else {
+		vm_cnt.v_vm_faults++;
+	}
+	if (info != NULL) {
 		info->prefaulted = info->paged_in = 0;
+		info->busy = NULL;
+	}
 	fault_record(&fs, FAULT_OUTCOME_ERROR);
 
 	/* 1. lookup */
@@ -498,10 +564,20 @@ int vm_fault(vm_map_t map, vm_offset_t vaddr, vm_prot_t fault_type, int fault_fl
 
 	/* 3, 4. walk the chain; zero fill at its end */
 	status = vm_fault_find_page(&fs);
+	if (status == FAULT_PENDING) {
+		VM_ASSERT(info != NULL);
+		info->busy = fs.m;
+		fault_record(&fs, info->paged_in > 0 ? FAULT_OUTCOME_PAGER : FAULT_OUTCOME_BUSY);
+		return KERN_PENDING;
+	}
 	if (status != FAULT_SOFT && status != FAULT_HARD)
 		return fault_status_to_kern(status);
-	hard = status == FAULT_HARD;
-	fault_record(&fs, hard ? FAULT_OUTCOME_PAGER :
+	if (status == FAULT_HARD) {
+		fs.pf_behind = fs.behind;
+		fs.pf_ahead = fs.ahead;
+	}
+	hard = status == FAULT_HARD || fs.after_pagein;
+	fault_record(&fs, status == FAULT_HARD ? FAULT_OUTCOME_PAGER :
 			  fs.zero_filled ? FAULT_OUTCOME_ZERO :
 			  fs.depth == 0 ? FAULT_OUTCOME_SOFT : FAULT_OUTCOME_BACKING);
 
@@ -521,10 +597,6 @@ int vm_fault(vm_map_t map, vm_offset_t vaddr, vm_prot_t fault_type, int fault_fl
 		}
 	}
 
-	/* A page a pager filled tells where a sequential reader goes next. */
-	if (hard)
-		fs.entry->next_read = fs.vaddr + ptoa((vm_offset_t)fs.ahead) + PAGE_SIZE;
-
 	/* 6. map */
-	return vm_fault_map(&fs, hard);
+	return vm_fault_map(&fs);
 }

@@ -404,6 +404,36 @@ bool vm_map_range_mapped(vm_map_t map, vm_offset_t start, vm_offset_t end)
 	return e != NULL;
 }
 
+/* Has e's object a store to write its dirty pages to? */
+static bool entry_has_store(vm_map_entry_t e)
+{
+	return e->object != NULL && e->object->pager != NULL &&
+	       e->object->pager->putpages != NULL;
+}
+
+int vm_map_sync(vm_map_t map, vm_offset_t start, vm_offset_t end, bool invalidate,
+		vm_page_t *busy)
+{
+	int result = VM_PAGER_OK, rv;
+	vm_map_entry_t e;
+
+	for (e = first_entry_after(map, start); e != NULL && e->start < end; e = e->next) {
+		vm_offset_t from = e->start > start ? e->start : start;
+		vm_offset_t to = e->end < end ? e->end : end;
+		vm_pindex_t first = e->offset + atop(from - e->start);
+		vm_pindex_t last = first + atop(to - from);
+
+		if (!entry_has_store(e))
+			continue;
+		rv = vm_object_page_clean(e->object, first, last, busy);
+		if (rv == VM_PAGER_OK && invalidate)
+			vm_object_page_invalidate(e->object, first, last);
+		if (rv == VM_PAGER_ERROR || (rv == VM_PAGER_PEND && result == VM_PAGER_OK))
+			result = rv;
+	}
+	return result;
+}
+
 int vm_map_protect(vm_map_t map, vm_offset_t start, vm_offset_t end, vm_prot_t prot)
 {
 	vm_map_entry_t e;
@@ -701,13 +731,18 @@ int vm_map_madvise(vm_map_t map, vm_offset_t start, vm_offset_t end, int advice)
 	return KERN_INVALID_ARGUMENT;
 }
 
+/* The busy page a wiring fault met (KERN_PENDING), for vm_map_wire's caller. */
+static vm_page_t wire_busy_page;
+
 /*
  * Wires one entry: every page faulted in with every right the entry gives
  * (copy-on-write copies made now), wired, and mapped wired. Undone if a
- * page cannot be had.
+ * page cannot be had - or is not here yet: then the caller waits and
+ * wires again, and entries wired already are skipped.
  */
 static int wire_entry(vm_map_t map, vm_map_entry_t e, int unused)
 {
+	struct vm_fault_info info;
 	vm_offset_t va;
 	vm_prot_t type;
 	int rv;
@@ -722,9 +757,10 @@ static int wire_entry(vm_map_t map, vm_map_entry_t e, int unused)
 	/* A private mapping's wired pages are its own copies, in its first object. */
 	type = e->protection | (e->eflags & MAP_ENTRY_COW ? VM_PROT_COPY : 0);
 	for (va = e->start; va < e->end; va += PAGE_SIZE) {
-		rv = vm_fault(map, va, type, VM_FAULT_WIRE, NULL);
+		rv = vm_fault(map, va, type, VM_FAULT_WIRE, &info);
 		if (rv != KERN_SUCCESS) {
 			entry_unwire_to(map, e, va);	/* the pages before va */
+			wire_busy_page = info.busy;
 			return rv;
 		}
 	}
@@ -739,9 +775,13 @@ static int unwire_entry(vm_map_t map, vm_map_entry_t e, int unused)
 	return KERN_SUCCESS;
 }
 
-int vm_map_wire(vm_map_t map, vm_offset_t start, vm_offset_t end)
+int vm_map_wire(vm_map_t map, vm_offset_t start, vm_offset_t end, vm_page_t *busy)
 {
-	return for_each_entry(map, start, end, wire_entry, 0);
+	int rv = for_each_entry(map, start, end, wire_entry, 0);
+
+	if (rv == KERN_PENDING && busy != NULL)
+		*busy = wire_busy_page;
+	return rv;
 }
 
 int vm_map_unwire(vm_map_t map, vm_offset_t start, vm_offset_t end)

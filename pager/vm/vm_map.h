@@ -114,10 +114,23 @@ int vm_map_madvise(vm_map_t map, vm_offset_t start, vm_offset_t end, int advice)
 
 /*
  * mlock()/munlock(): fault in and wire every page of [start, end) (copies
- * made now), or unwire them. The range must be mapped.
+ * made now), or unwire them. The range must be mapped. KERN_PENDING: a page
+ * is busy with pager I/O; wait for *busy and call again (what is wired
+ * stays wired, and is not wired twice). busy may be NULL where no pager
+ * answers later.
  */
-int vm_map_wire(vm_map_t map, vm_offset_t start, vm_offset_t end);
+int vm_map_wire(vm_map_t map, vm_offset_t start, vm_offset_t end, vm_page_t *busy);
 int vm_map_unwire(vm_map_t map, vm_offset_t start, vm_offset_t end);
+
+/*
+ * msync(): writes back the dirty pages that [start, end) maps from objects
+ * whose store takes writes; with `invalidate`, once they are clean, frees
+ * the resident pages there, so that the next access reads the store again
+ * (MS_INVALIDATE). Returns VM_PAGER_OK, PEND (wait for *busy, then call
+ * again) or ERROR, as vm_object_page_clean does.
+ */
+int vm_map_sync(vm_map_t map, vm_offset_t start, vm_offset_t end, bool invalidate,
+		vm_page_t *busy);
 
 /* Is every page of [start, end) mapped by some entry? */
 bool vm_map_range_mapped(vm_map_t map, vm_offset_t start, vm_offset_t end);

@@ -1,4 +1,5 @@
 #include "vm_object.h"
+#include "pmap.h"
 #include "vm_zone.h"
 
 static struct vm_zone object_zone;
@@ -62,9 +63,8 @@ static void shadow_unlink(vm_object_t shadow, vm_object_t backing)
 }
 
 /* Frees a dead object's pages and the object. Its backing reference is the caller's. */
-static void vm_object_terminate(vm_object_t object)
+static void vm_object_terminate_finish(vm_object_t object)
 {
-	object->flags |= OBJ_DEAD;
 	vm_object_page_remove_range(object, 0, UINT64_MAX);
 	if (object->backing_object != NULL)
 		shadow_unlink(object, object->backing_object);
@@ -73,6 +73,93 @@ static void vm_object_terminate(vm_object_t object)
 	VM_ASSERT(object->shadow_count == 0 && object->resident_page_count == 0);
 	vm_cnt.v_objects--;
 	vm_zone_free(&object_zone, object);
+}
+
+/*
+ * The object's last reference is gone. Its dirty pages go back to its store
+ * first (nothing is lost when the last mapping of a file goes); if that, or
+ * an earlier page-in, is still under way, the end waits for the I/O
+ * (vm_object_pip_wakeup). Only objects with a pager do I/O, and those back
+ * nothing, so a deferred death never holds up a chain.
+ */
+static void vm_object_terminate(vm_object_t object)
+{
+	object->flags |= OBJ_DEAD;
+	vm_object_pip_add(object);	/* it outlives the writes started here */
+	if (object->pager != NULL && object->pager->putpages != NULL)
+		vm_object_page_clean(object, 0, UINT64_MAX, NULL);
+	VM_ASSERT(object->paging_in_progress == 1 || object->backing_object == NULL);
+	vm_object_pip_wakeup(object);
+}
+
+void vm_object_pip_add(vm_object_t object)
+{
+	object->paging_in_progress++;
+}
+
+void vm_object_pip_wakeup(vm_object_t object)
+{
+	VM_ASSERT(object->paging_in_progress > 0);
+	if (--object->paging_in_progress == 0 && (object->flags & OBJ_DEAD))
+		vm_object_terminate_finish(object);
+}
+
+/* Is m dirty - by our mark, or by a write the hardware saw? */
+static bool page_is_dirty(vm_page_t m)
+{
+	if (!m->dirty && m->pv_list != NULL && pmap_is_modified(m))
+		m->dirty = true;
+	return m->dirty;
+}
+
+int vm_object_page_clean(vm_object_t object, vm_pindex_t start, vm_pindex_t end,
+			 vm_page_t *busy)
+{
+	vm_page_t run[VM_PAGER_MAX_CLUSTER], m;
+	vm_pindex_t pindex = start, found;
+	int n = 0, result = VM_PAGER_OK, rv;
+
+	for (;;) {
+		m = vm_radix_lookup_ge(&object->pages, pindex, &found);
+		if (m != NULL && found < end && m->busy) {
+			result = VM_PAGER_PEND;	/* being read or written already */
+			if (busy != NULL)
+				*busy = m;
+		}
+		/* A run ends at a gap, a clean or busy page, or its full size. */
+		if (n > 0 && (m == NULL || found >= end || found != run[n - 1]->pindex + 1 ||
+			      m->busy || !m->valid || !page_is_dirty(m) ||
+			      n == VM_PAGER_MAX_CLUSTER)) {
+			rv = vm_pager_flush(run, n);
+			if (rv == VM_PAGER_PEND && result != VM_PAGER_ERROR) {
+				result = VM_PAGER_PEND;
+				if (busy != NULL)
+					*busy = run[0];
+			} else if (rv == VM_PAGER_ERROR) {
+				result = VM_PAGER_ERROR;
+			}
+			n = 0;
+		}
+		if (m == NULL || found >= end)
+			return result;
+		if (!m->busy && m->valid && page_is_dirty(m))
+			run[n++] = m;
+		pindex = found + 1;
+	}
+}
+
+void vm_object_page_invalidate(vm_object_t object, vm_pindex_t start, vm_pindex_t end)
+{
+	vm_pindex_t pindex;
+	vm_page_t m;
+
+	while ((m = vm_radix_lookup_ge(&object->pages, start, &pindex)) != NULL &&
+	       pindex < end) {
+		start = pindex + 1;
+		if (m->busy || m->wire_count > 0 || page_is_dirty(m))
+			continue;
+		vm_page_free(m);
+	}
 }
 
 enum vm_collapse_policy vm_collapse_policy = VM_COLLAPSE_EAGER;

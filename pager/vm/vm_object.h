@@ -39,6 +39,12 @@ typedef struct vm_object {
 	 * answer "no" with two compares, without the radix tree.
 	 */
 	vm_pindex_t lo_pindex, hi_pindex;
+	/*
+	 * Pager reads and writes under way (FreeBSD's paging_in_progress).
+	 * An object whose last reference goes while it is non-zero dies only
+	 * when it drops to zero: the I/O still has its pages.
+	 */
+	int paging_in_progress;
 } *vm_object_t;
 
 void vm_object_startup(void);
@@ -120,6 +126,23 @@ void vm_object_page_remove(vm_page_t m);
 int vm_object_page_rename(vm_page_t m, vm_object_t object, vm_pindex_t pindex);
 /* Frees the object's resident pages in [start, end). */
 void vm_object_page_remove_range(vm_object_t object, vm_pindex_t start, vm_pindex_t end);
+
+/* Pager I/O starts on object / ends (the last end finishes a deferred death). */
+void vm_object_pip_add(vm_object_t object);
+void vm_object_pip_wakeup(vm_object_t object);
+
+/*
+ * Writes back the dirty pages of object in [start, end) (FreeBSD's
+ * vm_object_page_clean), in runs of consecutive pages. Returns VM_PAGER_OK
+ * when every page there is clean; VM_PAGER_PEND while some are being
+ * written (*busy, if not NULL, is one of them: wait for it and call again);
+ * VM_PAGER_ERROR if a write failed (its pages stay dirty).
+ */
+int vm_object_page_clean(vm_object_t object, vm_pindex_t start, vm_pindex_t end,
+			 vm_page_t *busy);
+
+/* Frees the clean, unwired, idle pages of [start, end) (msync's MS_INVALIDATE). */
+void vm_object_page_invalidate(vm_object_t object, vm_pindex_t start, vm_pindex_t end);
 
 /* Objects in the chain below object, itself included. */
 int vm_object_chain_depth(vm_object_t object);

@@ -157,7 +157,7 @@ static void start(struct proc *p)
 		write_page(p, RING_BASE + ptoa(i), p->ring[i]);
 	for (i = 0; i < SHARED_PAGES; i++)
 		write_page(p, SHARED_BASE + ptoa(i), shared[i]);
-	CHECK_EQ(vm_map_wire(p->map, WIRED_BASE, WIRED_BASE + ptoa(WIRED_PAGES)), KERN_SUCCESS);
+	CHECK_EQ(vm_map_wire(p->map, WIRED_BASE, WIRED_BASE + ptoa(WIRED_PAGES), NULL), KERN_SUCCESS);
 	for (i = 0; i < WIRED_PAGES; i++)
 		write_page(p, WIRED_BASE + ptoa(i), p->wired[i]);
 }
@@ -183,7 +183,7 @@ static void fork_into(struct proc *parent, struct proc *child)
 	memcpy(child->priv, parent->priv, sizeof(parent->priv));
 	memcpy(child->ring, parent->ring, sizeof(parent->ring));
 	memcpy(child->wired, parent->wired, sizeof(parent->wired));
-	CHECK_EQ(vm_map_wire(child->map, WIRED_BASE, WIRED_BASE + ptoa(WIRED_PAGES)),
+	CHECK_EQ(vm_map_wire(child->map, WIRED_BASE, WIRED_BASE + ptoa(WIRED_PAGES), NULL),
 		 KERN_SUCCESS);
 }
 

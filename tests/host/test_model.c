@@ -1807,7 +1807,7 @@ static void op_wire(struct space *s)
 	}
 	for (p = 0; p < MPAGES; p++)
 		was[p] = s->page[p].wired;
-	rv = vm_map_wire(s->map, start, end);
+	rv = vm_map_wire(s->map, start, end, NULL);
 	trace("space %d: mlock [%#lx, %#lx): %d", (int)(s - spaces), (unsigned long)start,
 	      (unsigned long)end, rv);
 	stats.wires++;

@@ -1,0 +1,380 @@
+/*
+ * External pagers: VM objects whose pages another process supplies (Mach's
+ * memory objects, Zircon's pager VMOs). This file is the VM core's pager
+ * ops for such objects, and the VM server's half of the protocol
+ * (vm_proto.h's VM_PAGER_*; servers/libpager is the other half).
+ *
+ * The pager is a client like any other: it calls us, we never call it (a
+ * server that called out could be made to wait forever). It calls
+ * VM_PAGER_WAIT, which we answer only when there is work; it does the
+ * work and calls VM_PAGER_WAIT again with the result. Meanwhile we go on
+ * serving everybody - the faults that need its pages wait (pagewait.c).
+ *
+ *   page-in:   vm_fault chose the cluster and allocated its pages, zeroed
+ *              and busy. We lend them: they appear writable in the pager's
+ *              address space at PAGER_WINDOW while it fills them, and go
+ *              when it answers. No data is copied, and the pager never sees
+ *              frames it was not lent.
+ *   page-out:  the same, read-only, for dirty pages (msync, munmap, exit,
+ *              the last reference).
+ *   close:     the object's last reference went: its handle is dead.
+ *
+ * Nothing the pager says is trusted: it names a request by an id we gave
+ * it, and reports only success or failure. A request it does not answer
+ * within pager_timeout_ms, or that is pending when it dies, fails: the
+ * faults waiting for it get SIGBUS (BUS_OBJERR), never a hang.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include "pmap_riscv.h"
+#include "timer.h"
+#include "vm_zone.h"
+#include "vmserver.h"
+
+#define MAX_EXT_OBJECTS 256
+#define MAX_OBJECT_SIZE USER_MAP_END	/* bytes: more could never be mapped */
+
+uint64_t pager_timeout_ms = 1000;
+
+/* What a handle names. */
+struct ext_object {
+	uint32_t handle;	/* slot + 1 | generation << 16; 0: slot free */
+	vm_object_t object;
+	struct proc *pager;	/* NULL once the pager has died */
+	bool pager_ref;		/* the pager still holds its reference */
+};
+
+struct pager_io {
+	uint32_t id;
+	enum pager_request kind;
+	uint32_t handle;
+	struct proc *pager;
+	vm_pindex_t pindex;		/* the first page */
+	int count;
+	vm_page_t ma[VM_PAGER_MAX_CLUSTER];
+	bool lent;			/* its pages are in the pager's window */
+	struct timer timer;		/* its deadline */
+	struct pager_io *next;	/* in the pager's queue */
+};
+
+static struct ext_object ext_objects[MAX_EXT_OBJECTS];
+static uint16_t generation;
+static uint32_t next_request_id = 1;
+static struct vm_zone request_zone;
+static bool zone_ready;
+
+static struct ext_object *ext_lookup(uint64_t handle)
+{
+	uint64_t slot = (handle & 0xffff) - 1;
+
+	if (slot >= MAX_EXT_OBJECTS || ext_objects[slot].handle != handle || handle == 0)
+		return NULL;
+	return &ext_objects[slot];
+}
+
+vm_object_t pager_object(uint64_t handle)
+{
+	struct ext_object *eo = ext_lookup(handle);
+
+	return eo != NULL ? eo->object : NULL;
+}
+
+/* ---- requests ---------------------------------------------------------- */
+
+static void request_complete(struct pager_io *r, bool ok);
+
+/* Takes r, which has not been handed over, out of its pager's queue. */
+static void queue_remove(struct proc *p, struct pager_io *r)
+{
+	struct pager_io **pp = &p->pager_queue, *prev = NULL;
+
+	while (*pp != r) {
+		prev = *pp;
+		pp = &prev->next;
+	}
+	*pp = r->next;
+	if (p->pager_queue_tail == r)
+		p->pager_queue_tail = prev;
+}
+
+/* The pager did not answer in time: the request fails. */
+static void request_expired(struct timer *t)
+{
+	struct pager_io *r = (void *)((char *)t - offsetof(struct pager_io, timer));
+	struct proc *p = r->pager;
+
+	printf("vmserver: pager pid %d did not answer request %u in %lu ms\n", p->pid, r->id,
+	       (unsigned long)pager_timeout_ms);
+	if (p->pager_current == r)
+		p->pager_current = NULL;
+	else
+		queue_remove(p, r);
+	request_complete(r, false);
+}
+
+/* Lends the request's pages to its pager, at PAGER_WINDOW. */
+static bool request_lend(struct pager_io *r)
+{
+	vm_prot_t prot = r->kind == PAGER_PAGEIN ? VM_PROT_READ | VM_PROT_WRITE : VM_PROT_READ;
+	int i;
+
+	r->lent = true;		/* even in part: request_complete takes back the window */
+	for (i = 0; i < r->count; i++)
+		if (pmap_enter(r->pager->map->pmap, PAGER_WINDOW + ptoa(i), r->ma[i], prot,
+			       false) != KERN_SUCCESS)
+			return false;
+	return true;
+}
+
+/*
+ * Hands the pager its next request, as the reply to its VM_PAGER_WAIT: in
+ * *m if it is the message being handled, else as a deferred reply.
+ */
+static void pager_handover(struct proc *p, struct ipc_msg *m)
+{
+	struct ipc_msg deferred = { .peer = p->pager_waiting };
+	struct pager_io *r;
+
+	while (p->pager_waiting != 0 && (r = p->pager_queue) != NULL) {
+		p->pager_queue = r->next;
+		if (p->pager_queue == NULL)
+			p->pager_queue_tail = NULL;
+		if (r->count > 0 && !request_lend(r)) {
+			request_complete(r, false);	/* out of pv entries */
+			continue;
+		}
+		p->pager_current = r;
+		if (m == NULL)
+			m = &deferred;
+		m->peer = p->pager_waiting;
+		m->tag = TAG(r->kind, 0);
+		m->w[0] = r->id;
+		m->w[1] = r->handle;
+		m->w[2] = ptoa(r->pindex);
+		m->w[3] = (uint64_t)r->count;
+		p->pager_waiting = 0;
+		pmap_batch_flush();	/* the window, before the pager looks */
+		if (m == &deferred)
+			ipc_reply(m);
+	}
+}
+
+static struct pager_io *request_new(struct ext_object *eo, enum pager_request kind,
+					 vm_page_t *ma, int count)
+{
+	struct pager_io *r;
+
+	if (!zone_ready) {
+		vm_zone_init(&request_zone, "pager request", sizeof(struct pager_io));
+		zone_ready = true;
+	}
+	if ((r = vm_zone_alloc(&request_zone)) == NULL)
+		return NULL;
+	r->id = next_request_id++;
+	if (next_request_id == 0)
+		next_request_id = 1;
+	r->kind = kind;
+	r->handle = eo->handle;
+	r->pager = eo->pager;
+	r->count = count;
+	if (count > 0) {
+		r->pindex = ma[0]->pindex;
+		memcpy(r->ma, ma, sizeof(ma[0]) * (size_t)count);
+	}
+	return r;
+}
+
+/* Queues r for its pager, with its deadline. */
+static void request_queue(struct pager_io *r, struct ipc_msg *m)
+{
+	struct proc *p = r->pager;
+
+	r->next = NULL;
+	if (p->pager_queue_tail != NULL)
+		p->pager_queue_tail->next = r;
+	else
+		p->pager_queue = r;
+	p->pager_queue_tail = r;
+	timer_start(&r->timer, pager_timeout_ms, request_expired);
+	pager_handover(p, m);
+}
+
+/* The end of a request, answered or not: its pages' I/O is over. */
+static void request_complete(struct pager_io *r, bool ok)
+{
+	timer_stop(&r->timer);
+	if (r->lent)
+		pmap_remove(r->pager->map->pmap, PAGER_WINDOW, PAGER_WINDOW + ptoa(r->count));
+	if (r->kind == PAGER_PAGEIN) {
+		vm_pager_getpages_done(r->ma, r->count, ok);
+		page_wakeup(r->ma, r->count, ok ? IO_OK : IO_PAGEIN_FAILED);
+	} else if (r->kind == PAGER_PAGEOUT) {
+		vm_cnt.v_pageouts++;
+		vm_cnt.v_pageout_pages += (uint64_t)r->count;
+		vm_pager_putpages_done(r->ma, r->count, ok);
+		page_wakeup(r->ma, r->count, ok ? IO_OK : IO_PAGEOUT_FAILED);
+	}
+	vm_zone_free(&request_zone, r);
+}
+
+/* ---- the VM core's pager ops ------------------------------------------ */
+
+/* The pager has every page of the object: any cluster within it will do. */
+static bool ext_haspage(vm_object_t object, vm_pindex_t pindex, int *before, int *after)
+{
+	if (pindex >= object->size)
+		return false;
+	*before = (int)(pindex < VM_PAGER_MAX_CLUSTER ? pindex : VM_PAGER_MAX_CLUSTER);
+	*after = (int)(object->size - 1 - pindex < VM_PAGER_MAX_CLUSTER ?
+		       object->size - 1 - pindex : VM_PAGER_MAX_CLUSTER);
+	return true;
+}
+
+static int ext_getpages(vm_object_t object, vm_page_t *ma, int count)
+{
+	struct ext_object *eo = object->handle;
+	struct pager_io *r;
+	int i;
+
+	if (eo->pager == NULL || (r = request_new(eo, PAGER_PAGEIN, ma, count)) == NULL)
+		return VM_PAGER_ERROR;
+	/* A pager sees zeros, never what a frame held before. */
+	for (i = 0; i < count; i++) {
+		if (!(ma[i]->flags & PG_ZERO))
+			pmap_zero_page(ma[i]);
+		ma[i]->flags &= (uint8_t)~PG_ZERO;
+	}
+	request_queue(r, NULL);
+	return VM_PAGER_PEND;
+}
+
+static int ext_putpages(vm_object_t object, vm_page_t *ma, int count)
+{
+	struct ext_object *eo = object->handle;
+	struct pager_io *r;
+
+	if (eo->pager == NULL || (r = request_new(eo, PAGER_PAGEOUT, ma, count)) == NULL)
+		return VM_PAGER_ERROR;
+	request_queue(r, NULL);
+	return VM_PAGER_PEND;
+}
+
+/* The object is gone (its dirty pages written back): the handle dies, the pager hears. */
+static void ext_dealloc(vm_object_t object)
+{
+	struct ext_object *eo = object->handle;
+	struct pager_io *r;
+
+	if (eo->pager != NULL && (r = request_new(eo, PAGER_CLOSE, NULL, 0)) != NULL)
+		request_queue(r, NULL);
+	eo->handle = 0;
+	eo->object = NULL;
+}
+
+static const struct vm_pager_ops ext_pager_ops = {
+	.name = "external",
+	.haspage = ext_haspage,
+	.getpages = ext_getpages,
+	.putpages = ext_putpages,
+	.dealloc = ext_dealloc,
+};
+
+/* ---- the pager's calls -------------------------------------------------- */
+
+static void reply(struct ipc_msg *m, int error, uint64_t w0)
+{
+	m->tag = TAG(error, 0);
+	m->w[0] = w0;
+}
+
+/* VM_PAGER_CREATE: w0 = size in bytes -> w0 = handle. */
+void pager_request_create(struct proc *p, struct ipc_msg *m)
+{
+	struct ext_object *eo = NULL;
+	vm_object_t object;
+	int i;
+
+	if (m->w[0] == 0 || m->w[0] > MAX_OBJECT_SIZE) {
+		reply(m, EINVAL, 0);
+		return;
+	}
+	for (i = 0; i < MAX_EXT_OBJECTS && eo == NULL; i++)
+		if (ext_objects[i].handle == 0)
+			eo = &ext_objects[i];
+	if (eo == NULL ||
+	    (object = vm_object_allocate_pager(&ext_pager_ops, eo, atop(round_page(m->w[0])))) ==
+		    NULL) {
+		reply(m, ENOMEM, 0);
+		return;
+	}
+	object->flags &= (uint32_t)~OBJ_ONEMAPPING;	/* meant to be shared */
+	generation++;
+	eo->handle = (uint32_t)(eo - ext_objects + 1) | (uint32_t)generation << 16;
+	eo->object = object;
+	eo->pager = p;
+	eo->pager_ref = true;
+	reply(m, 0, eo->handle);
+}
+
+/* VM_PAGER_RELEASE: w0 = handle, of an object of the caller's. */
+void pager_request_release(struct proc *p, struct ipc_msg *m)
+{
+	struct ext_object *eo = ext_lookup(m->w[0]);
+
+	if (eo == NULL || eo->pager != p || !eo->pager_ref) {
+		reply(m, EINVAL, 0);
+		return;
+	}
+	eo->pager_ref = false;
+	reply(m, 0, 0);
+	vm_object_deallocate(eo->object);	/* may write back, close, free eo */
+}
+
+/*
+ * VM_PAGER_WAIT: w0 = the request done (0: none), w1 = its result. An id
+ * that is not the pager's current request is stale (it timed out): ignored.
+ */
+void pager_request_wait(struct proc *p, struct ipc_msg *m)
+{
+	struct pager_io *r = p->pager_current;
+
+	if (r != NULL) {
+		/* Answered, or (a new wait without the id) given up: either way, over. */
+		p->pager_current = NULL;
+		request_complete(r, m->w[0] == r->id && m->w[1] == 0);
+	}
+	p->pager_waiting = m->peer;
+	m->peer = 0;
+	pager_handover(p, m);
+}
+
+/* ---- a pager's death ----------------------------------------------------- */
+
+void pager_proc_exit(struct proc *p)
+{
+	struct pager_io *r;
+	int i;
+
+	p->pager_waiting = 0;
+	if ((r = p->pager_current) != NULL) {
+		p->pager_current = NULL;
+		request_complete(r, false);
+	}
+	while ((r = p->pager_queue) != NULL) {
+		p->pager_queue = r->next;
+		request_complete(r, false);
+	}
+	p->pager_queue_tail = NULL;
+	for (i = 0; i < MAX_EXT_OBJECTS; i++) {
+		struct ext_object *eo = &ext_objects[i];
+
+		if (eo->handle == 0 || eo->pager != p)
+			continue;
+		eo->pager = NULL;	/* its pages still serve; new ones fail */
+		if (eo->pager_ref) {
+			eo->pager_ref = false;
+			vm_object_deallocate(eo->object);
+		}
+	}
+}
