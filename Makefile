@@ -20,7 +20,7 @@ KERNEL_CFLAGS := $(ARCHFLAGS) $(OPT) $(WARN) -ffreestanding -fno-builtin -nostdl
 	-fno-pic -Iarch/riscv -Ikernel -Ikernel/include
 
 # User programs: picolibc, soft-float, our own crt0 and link script.
-USER_INC    := -Ilib/include -Ikernel/include
+USER_INC    := -Ilib/include -Ikernel/include -Iservers/libpager
 USER_CFLAGS := $(ARCHFLAGS) $(OPT) --specs=picolibc.specs $(USER_INC) -ffunction-sections
 # Linking names the plain ISA so that gcc picks picolibc's rv64imac/lp64 multilib.
 USER_LDFLAGS := -march=rv64imac -mabi=lp64 -mcmodel=medany --specs=picolibc.specs \
@@ -32,7 +32,7 @@ USER_LIBS := -Wl,--whole-archive $(B)/libuser.a -Wl,--no-whole-archive \
 
 KERNEL_SRC := $(wildcard arch/riscv/*.S arch/riscv/*.c kernel/*.c)
 KERNEL_OBJ := $(patsubst %,$(B)/%.o,$(basename $(KERNEL_SRC)))
-LIB_SRC    := $(wildcard lib/*.c lib/*.S)
+LIB_SRC    := $(wildcard lib/*.c lib/*.S servers/libpager/*.c)
 LIB_OBJ    := $(patsubst %,$(B)/%.o,$(basename $(LIB_SRC)))
 VM_SRC     := $(wildcard pager/vm/*.c)
 PAGER_SRC  := $(wildcard pager/*.c) $(VM_SRC)

@@ -144,7 +144,6 @@ static void pager_handover(struct proc *p, struct ipc_msg *m)
 			request_complete(r, false);	/* out of pv entries */
 			continue;
 		}
-		p->pager_current = r;
 		if (m == NULL)
 			m = &deferred;
 		m->peer = p->pager_waiting;
@@ -154,6 +153,12 @@ static void pager_handover(struct proc *p, struct ipc_msg *m)
 		m->w[2] = ptoa(r->pindex);
 		m->w[3] = (uint64_t)r->count;
 		p->pager_waiting = 0;
+		p->pager_current = r;
+		if (r->kind == PAGER_CLOSE) {
+			/* Nothing to answer: it is over once the pager knows. */
+			p->pager_current = NULL;
+			request_complete(r, true);
+		}
 		pmap_batch_flush();	/* the window, before the pager looks */
 		if (m == &deferred)
 			ipc_reply(m);
@@ -266,8 +271,11 @@ static void ext_dealloc(vm_object_t object)
 	struct ext_object *eo = object->handle;
 	struct pager_io *r;
 
-	if (eo->pager != NULL && (r = request_new(eo, PAGER_CLOSE, NULL, 0)) != NULL)
-		request_queue(r, NULL);
+	if (eo->pager != NULL) {
+		eo->pager->pager_objects--;
+		if ((r = request_new(eo, PAGER_CLOSE, NULL, 0)) != NULL)
+			request_queue(r, NULL);
+	}
 	eo->handle = 0;
 	eo->object = NULL;
 }
@@ -314,6 +322,7 @@ void pager_request_create(struct proc *p, struct ipc_msg *m)
 	eo->object = object;
 	eo->pager = p;
 	eo->pager_ref = true;
+	p->pager_objects++;
 	reply(m, 0, eo->handle);
 }
 
@@ -334,6 +343,8 @@ void pager_request_release(struct proc *p, struct ipc_msg *m)
 /*
  * VM_PAGER_WAIT: w0 = the request done (0: none), w1 = its result. An id
  * that is not the pager's current request is stale (it timed out): ignored.
+ * A pager with no object left and nothing queued has nothing to wait for:
+ * ENOENT (libpager's serve loop ends there).
  */
 void pager_request_wait(struct proc *p, struct ipc_msg *m)
 {
@@ -343,6 +354,10 @@ void pager_request_wait(struct proc *p, struct ipc_msg *m)
 		/* Answered, or (a new wait without the id) given up: either way, over. */
 		p->pager_current = NULL;
 		request_complete(r, m->w[0] == r->id && m->w[1] == 0);
+	}
+	if (p->pager_objects == 0 && p->pager_queue == NULL) {
+		reply(m, ENOENT, 0);
+		return;
 	}
 	p->pager_waiting = m->peer;
 	m->peer = 0;

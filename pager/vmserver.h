@@ -68,6 +68,7 @@ struct proc {
 	struct pager_io *pager_queue, *pager_queue_tail;	/* not handed over yet */
 	struct pager_io *pager_current;	/* handed over, not answered yet */
 	uint64_t pager_waiting;			/* its thread, in VM_PAGER_WAIT */
+	int pager_objects;			/* live objects it serves */
 };
 
 /* Set by the trace=1 boot argument: one line per fault. */

@@ -79,7 +79,7 @@ enum vm_request {
  * (its dirty pages were paged out first); the handle is dead.
  */
 enum pager_request {
-	PAGER_PAGEIN = 1,
+	PAGER_PAGEIN = 0x1001,	/* above every errno value, which a reply may be */
 	PAGER_PAGEOUT,
 	PAGER_CLOSE,
 };
