@@ -217,6 +217,7 @@ void proc_exit(struct proc *p, int status)
 {
 	int i;
 
+	service_proc_exit(p);
 	proc_teardown(p);
 	p->status = status;
 	p->state = PROC_ZOMBIE;
