@@ -1,8 +1,9 @@
 /*
  * The calls of lib/ to the VM server (vm_proto.h): the process's memory
  * (sbrk, mmap, munmap, mprotect) and its life (spawn, exit, waitpid, getpid),
- * the counters, service names (service.c) and devices (device.c). Each handler checks its arguments - they come from an
- * untrusted process - and writes the reply into m.
+ * the counters, service names (service.c) and devices (device.c). Each
+ * handler checks its arguments - they come from an untrusted process - and
+ * writes the reply into m.
  */
 #include <errno.h>
 #include <string.h>

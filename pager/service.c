@@ -100,7 +100,7 @@ static void lookup_answer(struct lookup_wait *w, const struct service *s)
 
 	timer_stop(&w->timer);
 	if (p == NULL || p->state != PROC_ALIVE)
-		return;		/* nobody to answer (service_proc_exit should have said) */
+		return;		/* it has gone: nobody waits for the answer */
 	reply.tag = TAG(s != NULL ? copy_endpoint_out(s, p, w->slot) : ETIMEDOUT, 0);
 	ipc_reply(&reply);
 }

@@ -93,15 +93,17 @@ static bool find_device(void)
 {
 	int i;
 
-	for (i = 0; (regs = device_map(i, &regs_pa)) != NULL || errno == EBUSY; i++) {
-		if (regs == NULL)
+	for (i = 0;; i++) {
+		regs = device_map(i, &regs_pa);
+		if (regs == NULL && errno == EBUSY)
 			continue;	/* another driver's */
+		if (regs == NULL)
+			return false;	/* past the last one (EINVAL) */
 		if (reg_read(VIRTIO_MMIO_MAGIC_VALUE) == VIRTIO_MAGIC &&
 		    reg_read(VIRTIO_MMIO_DEVICE_ID) == VIRTIO_DEVICE_BLOCK)
 			return true;
 		munmap((void *)regs, 4096);
 	}
-	return false;
 }
 
 static void add_status(uint32_t bit)
@@ -163,7 +165,9 @@ static void start_device(void)
 			"-global virtio-mmio.force-legacy=false");
 	if ((dma = dma_alloc(sizeof(*dma), &dma_pa)) == NULL)
 		give_up("no DMA memory");
-	reg_write(VIRTIO_MMIO_STATUS, 0);	/* reset */
+	reg_write(VIRTIO_MMIO_STATUS, 0);	/* reset: done when it reads 0 */
+	while (reg_read(VIRTIO_MMIO_STATUS) != 0)
+		k_yield();
 	add_status(VIRTIO_STATUS_ACKNOWLEDGE);
 	add_status(VIRTIO_STATUS_DRIVER);
 	if (!agree_on_features() || !set_up_queue()) {
@@ -174,6 +178,7 @@ static void start_device(void)
 	add_status(VIRTIO_STATUS_DRIVER_OK);
 }
 
+/* Descriptor i: a buffer at pa; the chain goes on at i + 1 if flags say NEXT. */
 static void describe(int i, uint64_t pa, uint32_t len, uint16_t flags)
 {
 	dma->desc[i] = (struct virtq_desc){ .addr = pa, .len = len, .flags = flags,
