@@ -1,10 +1,11 @@
 # A RISC-V microkernel whose page faults are served by a user-level pager.
 #
-#   make run [APP=prog.c] [TRACE=1] [QEMU_EXTRA=...]
-#                                            boot, run the demo (or prog.c), exit
+#   make run [APP=prog.c] [FILES=dir] [TRACE=1] [QEMU_EXTRA=...]
+#                                            boot, run the demo (or prog.c), exit;
+#                                            FILES: dir's files on a disk, and its servers
 #   make test                                host tests + every QEMU test
 #   make bench                               BENCH lines (instruction counts)
-#   make gdb [APP=prog.c]                    QEMU halted, gdb attached
+#   make gdb [APP=prog.c] [FILES=dir]        QEMU halted, gdb attached
 #   make deps                                the Debian packages the build needs
 
 CROSS    ?= riscv64-unknown-elf-
@@ -38,8 +39,13 @@ VM_SRC     := $(wildcard pager/vm/*.c)
 PAGER_SRC  := $(wildcard pager/*.c) $(VM_SRC)
 PAGER_OBJ  := $(patsubst %,$(B)/%.o,$(basename $(PAGER_SRC)))
 
+# The servers init starts (its -s options) when the boot has a disk, in
+# order: the block driver - and, when it lands, the file server (add fs here).
+DISK_SERVERS := virtio_blk
+SERVER_ARGS  := $(foreach s,$(DISK_SERVERS),-s $(s))
+
 # Programs in the boot image. The VM server must be the archive's first file.
-PROGRAMS   := init demo
+PROGRAMS   := init demo $(DISK_SERVERS)
 SYSTESTS   := $(basename $(notdir $(wildcard tests/sys/*.c)))
 KTESTS     := $(basename $(notdir $(wildcard tests/kernel/*.c)))
 BENCHES    := $(basename $(notdir $(wildcard tests/bench/*.c)))
@@ -116,6 +122,7 @@ $(B)/bin/vmserver: USER_LDFLAGS += -Wl,--defsym=__text_base=0x1000000
 $(B)/bin/init: $(B)/servers/init/init.o
 $(B)/bin/init: USER_LDFLAGS += -Wl,--defsym=__text_base=0x800000
 $(B)/bin/demo: $(B)/servers/demo/demo.o
+$(B)/bin/virtio_blk: $(B)/servers/virtio_blk/virtio_blk.o
 $(foreach t,$(SYSTESTS),$(eval $(B)/bin/test_$(t): $(B)/tests/sys/$(t).o))
 $(foreach t,$(KTESTS),$(eval $(B)/bin/ktest_$(t): $(B)/tests/kernel/$(t).o))
 $(foreach t,$(BENCHES),$(eval $(B)/bin/bench_$(t): $(B)/tests/bench/$(t).o))
@@ -135,13 +142,23 @@ $(B)/app/app.o: $(APP) $(HEADERS) FORCE | check-tools
 	$(Q)$(CC) $(USER_CFLAGS) -Wall -Wextra -c $< -o $@
 $(B)/app/app: $(B)/app/app.o $(B)/libuser.a lib/user.ld
 	$(Q)$(CC) $(USER_LDFLAGS) $< $(USER_LIBS) -o $@
-$(B)/app.tar: $(B)/bin/vmserver $(B)/bin/init $(B)/app/app
+$(B)/app.tar: $(B)/bin/vmserver $(B)/bin/init $(B)/app/app \
+		$(if $(FILES),$(addprefix $(B)/bin/,$(DISK_SERVERS)))
 	$(Q)tools/mkinitrd $@ $^
 RUN_IMAGE := $(B)/app.tar
 RUN_ARGS  := app
 else
 RUN_IMAGE := $(B)/boot.tar
 RUN_ARGS  := demo
+endif
+# FILES=dir: a disk of dir's files (tools/mkdisk), made afresh for each run
+# (the last run may have written to it), and the servers that serve it.
+ifdef FILES
+$(B)/disk.img: FORCE
+	@mkdir -p $(dir $@)
+	$(Q)tools/mkdisk $@ "$(FILES)"
+RUN_DISK := $(B)/disk.img
+RUN_ARGS := $(SERVER_ARGS) $(RUN_ARGS)
 endif
 # TRACE=1: the VM server prints one line per fault.
 ifeq ($(TRACE),1)
@@ -150,11 +167,13 @@ endif
 
 # ---- running -------------------------------------------------------------
 
-run: $(B)/kernel.elf $(RUN_IMAGE)
-	@tools/qemu-run --timeout 120 $(B)/kernel.elf $(RUN_IMAGE) "$(RUN_ARGS)" $(QEMU_EXTRA)
+run: $(B)/kernel.elf $(RUN_IMAGE) $(RUN_DISK)
+	@tools/qemu-run --timeout 120 $(if $(RUN_DISK),--disk $(RUN_DISK)) $(B)/kernel.elf \
+		$(RUN_IMAGE) "$(RUN_ARGS)" $(QEMU_EXTRA)
 
-gdb: $(B)/kernel.elf $(RUN_IMAGE)
-	@tools/qemu-run --timeout 0 --gdb $(B)/kernel.elf $(RUN_IMAGE) "$(RUN_ARGS)" $(QEMU_EXTRA)
+gdb: $(B)/kernel.elf $(RUN_IMAGE) $(RUN_DISK)
+	@tools/qemu-run --timeout 0 --gdb $(if $(RUN_DISK),--disk $(RUN_DISK)) $(B)/kernel.elf \
+		$(RUN_IMAGE) "$(RUN_ARGS)" $(QEMU_EXTRA)
 
 # ---- tests and benchmarks ------------------------------------------------
 
@@ -176,7 +195,7 @@ $(B)/ktest_%.tar: $(B)/bin/ktest_%
 	$(Q)tools/mkinitrd $@ $<
 
 test: all host-test $(KTEST_IMAGES)
-	@tools/run-tests $(B) "$(HOST_TESTS)" "$(SYSTESTS)" "$(KTESTS)"
+	@tools/run-tests $(B) "$(HOST_TESTS)" "$(SYSTESTS)" "$(KTESTS)" "$(SERVER_ARGS)"
 
 bench: $(B)/kernel.elf $(B)/boot.tar
 	@tools/run-bench $(B)

@@ -15,11 +15,7 @@
 #include "proc.h"
 #include "vm_proto.h"
 
-/*
- * Sends a request; returns the reply's label (0 or errno), *m the reply.
- * A reply whose data could not be written to our IPC buffer is an error.
- */
-static int vm_call(struct ipc_msg *m)
+int vm_call(struct ipc_msg *m)
 {
 	ipc_call(VM_SERVER_SLOT, m);
 	if ((int64_t)m->tag < 0 || (m->tag & TAG_TRUNCATED))
@@ -27,8 +23,7 @@ static int vm_call(struct ipc_msg *m)
 	return (int)TAG_LABEL(m->tag);
 }
 
-/* The call's result, or -1 with errno set. */
-static long vm_result(struct ipc_msg *m, long value)
+long vm_result(struct ipc_msg *m, long value)
 {
 	int error = vm_call(m);
 

@@ -91,6 +91,7 @@ static void start_vm(const struct boot_info *bi)
 
 	pmap_riscv_init(bi);
 	timer_init(bi->timebase_hz);
+	device_init(bi);
 	for (i = 0; i < bi->npool; i++) {
 		ranges[i].start = bi->pool[i].start;
 		ranges[i].end = bi->pool[i].end;

@@ -221,6 +221,7 @@ void proc_exit(struct proc *p, int status)
 	pager_proc_exit(p);
 	/* What it wrote to files through shared mappings goes back to them. */
 	vm_map_sync(p->map, USER_MIN, USER_MAP_END, false, NULL);
+	service_proc_exit(p);
 	proc_teardown(p);
 	p->status = status;
 	p->state = PROC_ZOMBIE;

@@ -1,8 +1,9 @@
 /*
  * The calls of lib/ to the VM server (vm_proto.h): the process's memory
  * (sbrk, mmap, munmap, mprotect) and its life (spawn, exit, waitpid, getpid),
- * and the counters. Each handler checks its arguments - they come from an
- * untrusted process - and writes the reply into m.
+ * the counters, service names (service.c) and devices (device.c). Each
+ * handler checks its arguments - they come from an untrusted process - and
+ * writes the reply into m.
  */
 #include <errno.h>
 #include <string.h>
@@ -379,6 +380,58 @@ static void do_vmmeter(struct ipc_msg *m)
 	m->tag = TAG(0, sizeof(v));
 }
 
+/*
+ * The request's buffer as a string of at most max characters, copied into
+ * buf (max + 1 bytes). False if it is none: empty, too long, truncated, or
+ * not NUL-terminated.
+ */
+static bool request_string(const struct ipc_msg *m, char *buf, size_t max)
+{
+	uint64_t len = TAG_BUFLEN(m->tag);
+
+	if ((m->tag & TAG_TRUNCATED) || len == 0 || len > max + 1)
+		return false;
+	memcpy(buf, ipc_buffer, len);
+	return buf[len - 1] == '\0';
+}
+
+static void do_service_register(struct proc *p, struct ipc_msg *m)
+{
+	char name[SERVICE_NAME_MAX + 1];
+
+	if (!request_string(m, name, SERVICE_NAME_MAX))
+		reply(m, EINVAL, 0, 0);
+	else
+		reply(m, service_add(p, m->w[0], name), 0, 0);
+}
+
+static void do_service_lookup(struct proc *p, struct ipc_msg *m)
+{
+	char name[SERVICE_NAME_MAX + 1];
+	int rv = -EINVAL;
+
+	if (request_string(m, name, SERVICE_NAME_MAX))
+		rv = service_find(p, m->peer, m->w[0], m->w[1], name);
+	if (rv > 0)
+		m->peer = 0;	/* the reply comes with the name, or when the wait is over */
+	else
+		reply(m, -rv, 0, 0);
+}
+
+/* VM_DEVICE_MAP and VM_DMA_ALLOC: w0 -> w0 = va, w1 = pa. */
+static void do_device(struct proc *p, struct ipc_msg *m)
+{
+	vm_offset_t va = 0;
+	vm_paddr_t pa = 0;
+	int error;
+
+	if (TAG_LABEL(m->tag) == VM_DEVICE_MAP)
+		error = device_grant(p, m->w[0], &va, &pa);
+	else
+		error = dma_grant(p, m->w[0], &va, &pa);
+	reply(m, error, error == 0 ? va : 0, error == 0 ? pa : 0);
+}
+
 void vm_request(struct proc *p, struct ipc_msg *m)
 {
 	switch (TAG_LABEL(m->tag)) {
@@ -440,6 +493,16 @@ void vm_request(struct proc *p, struct ipc_msg *m)
 		break;
 	case VM_PAGER_WAIT:
 		pager_request_wait(p, m);
+		break;
+	case VM_SERVICE_REGISTER:
+		do_service_register(p, m);
+		break;
+	case VM_SERVICE_LOOKUP:
+		do_service_lookup(p, m);
+		break;
+	case VM_DEVICE_MAP:
+	case VM_DMA_ALLOC:
+		do_device(p, m);
 		break;
 	case VM_SIGACTION:
 	case VM_SIGPROCMASK:

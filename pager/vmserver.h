@@ -158,6 +158,27 @@ vm_object_t pager_object(uint64_t handle);
 /* p is ending: its requests fail, its objects lose their pager. */
 void pager_proc_exit(struct proc *p);
 
+/*
+ * The service registry (service.c). service_add registers p's endpoint in
+ * its `slot` under name: 0 or an errno value. service_find puts a cap to the
+ * service `name` in p's `slot`, as waitpid answers: 0 when done, -errno on
+ * error, 1 when the reply comes later (to `thread`: the name came, or
+ * wait_ms passed). service_proc_exit forgets p's names and its waiting lookup.
+ */
+int service_add(struct proc *p, uint64_t slot, const char *name);
+int service_find(struct proc *p, uint64_t thread, uint64_t slot, uint64_t wait_ms,
+		 const char *name);
+void service_proc_exit(struct proc *p);
+
+/*
+ * Devices for drivers (device.c), from boot_info's list. device_grant maps
+ * device `index`'s registers into p, dma_grant `bytes` of contiguous memory;
+ * each returns 0 with the va and pa, or an errno value.
+ */
+void device_init(const struct boot_info *bi);
+int device_grant(struct proc *p, uint64_t index, vm_offset_t *va, vm_paddr_t *pa);
+int dma_grant(struct proc *p, uint64_t bytes, vm_offset_t *va, vm_paddr_t *pa);
+
 /* "SEGV_MAPERR" and so on. */
 const char *signal_code_name(int signo, int code);
 

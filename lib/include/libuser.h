@@ -8,6 +8,18 @@ long console_write(const void *buf, size_t len);
 void console_flush_all(void);
 void touch_pages(const void *p, size_t len);
 
+struct ipc_msg;
+
+/*
+ * Sends a request to the VM server (lib/vm.c); returns the reply's label
+ * (0 or errno), *m the reply. A reply whose data could not be written to
+ * our IPC buffer is an error.
+ */
+int vm_call(struct ipc_msg *m);
+
+/* vm_call, then -1 with errno set on an error; else value, or w0 if value < 0. */
+long vm_result(struct ipc_msg *m, long value);
+
 /* The calling thread's IPC buffer (IPC_BUFFER_SIZE bytes, registered at start). */
 extern char ipc_buffer[];
 

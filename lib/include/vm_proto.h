@@ -42,19 +42,23 @@ enum vm_request {
 	/* Services: names for endpoints, so that programs find servers. */
 	VM_SERVICE_REGISTER,	/* w0 = the caller's slot holding its (unbadged)
 				   endpoint; buffer: the name, NUL-terminated
-				   -> 0, or EEXIST, EINVAL */
+				   -> 0, or EEXIST, EINVAL, ENOSPC (the
+				   registry is full); the name goes when the
+				   caller ends */
 	VM_SERVICE_LOOKUP,	/* w0 = a free slot of the caller's, w1 = ms to
 				   wait for the name to appear (0: not at all);
 				   buffer: the name -> 0 (a cap to the service,
 				   badged with the caller's pid, is in the slot),
-				   or ENOENT, ETIMEDOUT */
+				   or ENOENT, ETIMEDOUT, EINVAL */
 
 	/* Device drivers. */
 	VM_DEVICE_MAP,		/* w0 = index of a device in boot_info's list
 				   -> w0 = va of its registers, w1 = their pa;
-				   EBUSY if another process has it */
-	VM_DMA_ALLOC,		/* w0 = bytes -> w0 = va, w1 = pa: zeroed, wired,
-				   physically contiguous memory for a device */
+				   EINVAL past the last device, EBUSY while it
+				   is mapped (by anyone: munmap or exit frees it) */
+	VM_DMA_ALLOC,		/* w0 = bytes (1..DMA_MAX_PAGES pages) -> w0 = va,
+				   w1 = pa: zeroed, wired, physically contiguous
+				   memory for a device; never inherited by fork */
 
 	/* External pagers: the pager's side (servers/libpager). */
 	VM_PAGER_CREATE,	/* w0 = size in bytes -> w0 = handle of a new
@@ -70,6 +74,12 @@ enum vm_request {
 	VM_MMAP_OBJECT,		/* w0 = addr, w1 = len, w2 = prot | flags << 32,
 				   w3 = handle | offset in pages << 32 -> w0 = addr */
 };
+
+/* A service name has 1..SERVICE_NAME_MAX characters (printable, no spaces). */
+#define SERVICE_NAME_MAX 31
+
+/* The most VM_DMA_ALLOC gives at once, in pages. */
+#define DMA_MAX_PAGES 16
 
 /*
  * The requests a pager gets from VM_PAGER_WAIT. The pages of a request are

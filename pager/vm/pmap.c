@@ -187,6 +187,19 @@ void pmap_destroy(pmap_t pmap)
 	vm_zone_free(&pmap_zone, pmap);
 }
 
+int pmap_enter_unmanaged(pmap_t pmap, vm_offset_t va, vm_paddr_t pa, vm_prot_t prot)
+{
+	/* Never over a managed mapping: its pv entry would outlive it. */
+	VM_ASSERT(!pmap->hw_gone && vm_radix_lookup(&pmap->pvs, atop(va)) == NULL);
+	return hw_enter(pmap->hw_id, va, pa, prot) == 0 ? KERN_SUCCESS : KERN_RESOURCE_SHORTAGE;
+}
+
+void pmap_remove_unmanaged(pmap_t pmap, vm_offset_t sva, vm_offset_t eva)
+{
+	if (!pmap->hw_gone)	/* else pmap_remove_pages took the whole space */
+		hw_remove(pmap->hw_id, sva, eva);
+}
+
 vm_page_t pmap_lookup(pmap_t pmap, vm_offset_t va, vm_prot_t *prot)
 {
 	struct pv_entry *pv = vm_radix_lookup(&pmap->pvs, atop(va));

@@ -53,6 +53,15 @@ void pmap_remove(pmap_t pmap, vm_offset_t sva, vm_offset_t eva);
 /* Lowers the protection of the mappings in range (never raises it). */
 void pmap_protect(pmap_t pmap, vm_offset_t sva, vm_offset_t eva, vm_prot_t prot);
 
+/*
+ * Mappings of frames the VM does not manage - a device's registers: no
+ * vm_page, so no pv entry and no accessed/dirty tracking. They go straight
+ * to the backend, and the map entry that made one (MAP_ENTRY_DEVICE)
+ * removes it. Enter returns KERN_SUCCESS or KERN_RESOURCE_SHORTAGE.
+ */
+int pmap_enter_unmanaged(pmap_t pmap, vm_offset_t va, vm_paddr_t pa, vm_prot_t prot);
+void pmap_remove_unmanaged(pmap_t pmap, vm_offset_t sva, vm_offset_t eva);
+
 /* Clears the wired mark of the mapping at va; returns whether it was wired. */
 bool pmap_unwire(pmap_t pmap, vm_offset_t va);
 

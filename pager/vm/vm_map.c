@@ -268,7 +268,7 @@ static bool can_extend(vm_map_entry_t e, vm_object_t object, vm_prot_t prot,
 
 	if (object != NULL || e->protection != prot || e->max_protection != max ||
 	    e->eflags != cow || e->wired_count != 0 || e->inheritance != VM_INHERIT_COPY ||
-	    e->behavior != MAP_BEHAV_NORMAL)
+	    e->behavior != MAP_BEHAV_NORMAL || (cow & MAP_ENTRY_DEVICE))
 		return false;
 	return o == NULL || (o->pager == NULL && o->ref_count == 1 && o->backing_object == NULL &&
 			     (o->flags & OBJ_ONEMAPPING) &&
@@ -309,6 +309,21 @@ int vm_map_insert(vm_map_t map, vm_object_t object, vm_pindex_t offset,
 	e->next_read = start;
 	entry_link(map, prev, e);
 	return KERN_SUCCESS;
+}
+
+int vm_map_insert_device(vm_map_t map, vm_offset_t start, vm_paddr_t pa)
+{
+	vm_prot_t prot = VM_PROT_READ | VM_PROT_WRITE;
+	int rv;
+
+	rv = vm_map_insert(map, NULL, atop(pa), start, start + PAGE_SIZE, prot, prot,
+			   MAP_ENTRY_DEVICE);
+	if (rv != KERN_SUCCESS)
+		return rv;
+	vm_map_lookup_entry(map, start)->inheritance = VM_INHERIT_NONE;
+	if ((rv = pmap_enter_unmanaged(map->pmap, start, pa, prot)) != KERN_SUCCESS)
+		vm_map_delete(map, start, start + PAGE_SIZE);
+	return rv;
 }
 
 int vm_map_find_space(vm_map_t map, vm_offset_t length, vm_offset_t *addr)
@@ -389,6 +404,8 @@ int vm_map_delete(vm_map_t map, vm_offset_t start, vm_offset_t end)
 			return rv;
 		next = e->next;
 		pmap_remove(map->pmap, e->start, e->end);
+		if (e->eflags & MAP_ENTRY_DEVICE)
+			pmap_remove_unmanaged(map->pmap, e->start, e->end);
 		entry_delete(map, e);
 	}
 	return KERN_SUCCESS;
@@ -441,8 +458,10 @@ int vm_map_protect(vm_map_t map, vm_offset_t start, vm_offset_t end, vm_prot_t p
 
 	if (!vm_map_range_mapped(map, start, end))
 		return KERN_INVALID_ADDRESS;
+	/* A device entry keeps the protection its one mapping was made with. */
 	for (e = vm_map_lookup_entry(map, start); e != NULL && e->start < end; e = e->next)
-		if (prot & ~e->max_protection)
+		if ((prot & ~e->max_protection) ||
+		    ((e->eflags & MAP_ENTRY_DEVICE) && prot != e->protection))
 			return KERN_PROTECTION_FAILURE;
 	for (e = vm_map_lookup_entry(map, start); e != NULL && e->start < end; e = e->next) {
 		if ((rv = clip_start(map, e, start)) != KERN_SUCCESS ||
@@ -459,10 +478,14 @@ int vm_map_protect(vm_map_t map, vm_offset_t start, vm_offset_t end, vm_prot_t p
 /*
  * The first touch of untouched anonymous memory: its object is born now,
  * private. (Out of line, as the other slow steps of a lookup: the common
- * lookup needs no saved registers.)
+ * lookup needs no saved registers.) A device entry has no object either,
+ * and never gets one: its page was mapped with it, so a fault there is an
+ * access the entry does not allow - and must never become a zero fill.
  */
 static __attribute__((noinline)) int entry_make_object(vm_map_entry_t e)
 {
+	if (e->eflags & MAP_ENTRY_DEVICE)
+		return KERN_PROTECTION_FAILURE;
 	if ((e->object = vm_object_allocate(atop(e->end - e->start))) == NULL)
 		return KERN_RESOURCE_SHORTAGE;
 	e->offset = 0;
@@ -485,6 +508,7 @@ int vm_map_lookup(vm_map_t map, vm_offset_t vaddr, vm_prot_t fault_type,
 		  vm_prot_t *prot, bool *wired)
 {
 	vm_map_entry_t e = vm_map_lookup_entry(map, vaddr);
+	int rv;
 
 	if (e == NULL)
 		return KERN_INVALID_ADDRESS;
@@ -494,8 +518,8 @@ int vm_map_lookup(vm_map_t map, vm_offset_t vaddr, vm_prot_t fault_type,
 	if (*wired)	/* a wiring fault takes every right the entry gives */
 		fault_type = e->protection | (fault_type & VM_PROT_COPY);
 	*prot = e->protection;
-	if (e->object == NULL && entry_make_object(e) != KERN_SUCCESS)
-		return KERN_RESOURCE_SHORTAGE;
+	if (e->object == NULL && (rv = entry_make_object(e)) != KERN_SUCCESS)
+		return rv;
 	if (e->eflags & MAP_ENTRY_NEEDS_COPY) {
 		if (fault_type & (VM_PROT_WRITE | VM_PROT_COPY)) {
 			if (entry_make_shadow(map, e) != KERN_SUCCESS)
@@ -618,6 +642,8 @@ vm_map_t vm_map_fork(vm_map_t old)
 	if (new == NULL)
 		return NULL;
 	for (e = old->first; e != NULL && rv == KERN_SUCCESS; e = e->next) {
+		if (e->eflags & MAP_ENTRY_DEVICE)
+			continue;	/* a device has one owner: never inherited */
 		if (e->inheritance == VM_INHERIT_SHARE)
 			rv = fork_share(old, new, e);
 		else if (e->inheritance == VM_INHERIT_COPY)
@@ -815,6 +841,8 @@ void vm_map_validate(vm_map_t map)
 		VM_ASSERT(e->prev == prev);
 		VM_ASSERT(prev == NULL || prev->end <= e->start);
 		VM_ASSERT(vm_map_lookup_entry(map, e->start) == e);
+		if (e->eflags & MAP_ENTRY_DEVICE)	/* never faulted, so never wired */
+			VM_ASSERT(e->object == NULL && e->wired_count == 0);
 		if (e->object != NULL) {
 			VM_ASSERT(e->object->ref_count > 0);
 			VM_ASSERT(e->offset + atop(e->end - e->start) <= e->object->size);

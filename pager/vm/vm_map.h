@@ -16,6 +16,7 @@
 #define MAP_ENTRY_COW         0x01	/* private: writes go to a copy */
 #define MAP_ENTRY_NEEDS_COPY  0x02	/* ... and the copy's object is not made yet */
 #define MAP_ENTRY_USER_WIRED  0x04	/* mlock()ed */
+#define MAP_ENTRY_DEVICE      0x08	/* a device's registers (vm_map_insert_device) */
 
 /* inheritance at fork, as FreeBSD's minherit() */
 #define VM_INHERIT_SHARE 0
@@ -77,12 +78,23 @@ static inline vm_map_entry_t vm_map_lookup_entry(vm_map_t map, vm_offset_t addr)
  * Maps [start, end) to object from offset (object may be NULL: anonymous
  * memory, created at first touch). The range must be free. The caller's
  * reference on object passes to the map. cow is 0 or MAP_ENTRY_COW |
- * MAP_ENTRY_NEEDS_COPY. Returns KERN_SUCCESS, KERN_NO_SPACE (range in use or
+ * MAP_ENTRY_NEEDS_COPY (or MAP_ENTRY_DEVICE, from vm_map_insert_device). Returns KERN_SUCCESS, KERN_NO_SPACE (range in use or
  * outside the map), KERN_INVALID_ARGUMENT, or KERN_RESOURCE_SHORTAGE.
  */
 int vm_map_insert(vm_map_t map, vm_object_t object, vm_pindex_t offset,
 		  vm_offset_t start, vm_offset_t end, vm_prot_t prot, vm_prot_t max,
 		  int cow);
+
+/*
+ * Maps the page of device registers at pa to [start, start + PAGE_SIZE),
+ * read/write, never executable. A device entry has no object (its offset
+ * is the frame number, atop(pa)), and its page is mapped now, unmanaged
+ * (pmap_enter_unmanaged), for as long as the entry lives: no fault ever
+ * serves it - vm_map_lookup refuses one, so nothing is zero-filled there -
+ * fork leaves it out, mprotect cannot change it, munmap and exit remove it.
+ * Returns as vm_map_insert.
+ */
+int vm_map_insert_device(vm_map_t map, vm_offset_t start, vm_paddr_t pa);
 
 /* Finds `length` free bytes at or above *addr (first fit); KERN_NO_SPACE if none. */
 int vm_map_find_space(vm_map_t map, vm_offset_t length, vm_offset_t *addr);

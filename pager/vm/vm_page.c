@@ -171,6 +171,48 @@ vm_page_t vm_page_alloc(struct vm_object *object, vm_pindex_t pindex, int flags)
 	return m;
 }
 
+/*
+ * The first of npages free frames in a row, or NULL: a first-fit scan of
+ * the page array, which is indexed by frame, so neighbours in it are
+ * neighbours in memory. Slow, but only drivers ask, and rarely.
+ */
+static vm_page_t find_free_run(uint64_t npages)
+{
+	uint64_t i, run = 0;
+
+	for (i = 0; i < vm_page_array_size && run < npages; i++)
+		run = vm_page_array[i].queue == PQ_FREE ? run + 1 : 0;
+	return run == npages ? &vm_page_array[i - npages] : NULL;
+}
+
+vm_page_t vm_page_alloc_contig(struct vm_object *object, vm_pindex_t pindex, uint64_t npages)
+{
+	vm_page_t first = npages > 0 ? find_free_run(npages) : NULL;
+	uint64_t i, inserted;
+
+	if (first == NULL)
+		return NULL;
+	/* The whole run leaves the free queue first: inserting may allocate. */
+	for (i = 0; i < npages; i++) {
+		queue_remove(&first[i]);
+		first[i].valid = first[i].dirty = first[i].busy = first[i].referenced = false;
+	}
+	vm_cnt.v_free_count = queues[PQ_FREE].count;
+	for (inserted = 0; inserted < npages; inserted++)
+		if (vm_object_page_insert(object, &first[inserted], pindex + inserted) != 0)
+			break;
+	if (inserted == npages)
+		return first;
+	/* Out of memory: the pages inserted are freed, the others go back. */
+	for (i = 0; i < npages; i++) {
+		if (i < inserted)
+			vm_page_free(&first[i]);
+		else
+			free_queue_insert(&first[i]);
+	}
+	return NULL;
+}
+
 void vm_page_free(vm_page_t m)
 {
 	VM_ASSERT(m->wire_count == 0 && m->queue != PQ_FREE && !m->busy);

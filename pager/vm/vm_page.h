@@ -61,6 +61,15 @@ void vm_page_startup(const struct vm_phys_range *ranges, int nranges,
 #define VM_ALLOC_ZERO 0x1
 vm_page_t vm_page_alloc(struct vm_object *object, vm_pindex_t pindex, int flags);
 
+/*
+ * Allocates npages physically contiguous pages (DMA memory for a device)
+ * and inserts them in object at pindex, pindex + 1, ... As vm_page_alloc's,
+ * they are not valid and on no queue; PG_ZERO says which are known to be
+ * zero. Returns the first; the others follow it (m + 1 is the next frame's
+ * page). NULL when no run of free frames is long enough, or out of memory.
+ */
+vm_page_t vm_page_alloc_contig(struct vm_object *object, vm_pindex_t pindex, uint64_t npages);
+
 /* Removes the page from its object and mappings and frees it. */
 void vm_page_free(vm_page_t m);
 

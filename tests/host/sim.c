@@ -27,6 +27,7 @@ struct sim_space {
 
 static uint8_t *memory;
 static uint64_t memory_pages;
+static uint8_t device_page[PAGE_SIZE];
 static struct sim_space spaces[SIM_SPACES];
 static uint64_t mapped_pages;
 
@@ -111,7 +112,7 @@ int hw_enter(uint64_t id, vm_offset_t va, vm_paddr_t pa, vm_prot_t prot)
 	struct sim_pte **pp = slot_of(space_of(id), va);
 
 	VM_ASSERT((va & PAGE_MASK) == 0 && (prot & VM_PROT_READ));
-	VM_ASSERT(vm_page_from_phys(pa) != NULL);
+	VM_ASSERT(vm_page_from_phys(pa) != NULL || pa == SIM_DEVICE_PA);
 	if (*pp == NULL) {
 		*pp = calloc(1, sizeof(**pp));
 		(*pp)->va = va;
@@ -180,6 +181,8 @@ uint8_t *sim_translate(uint64_t id, vm_offset_t va, vm_prot_t access)
 	pte->accessed = true;
 	if (access & VM_PROT_WRITE)
 		pte->dirty = true;
+	if (pte->pa == SIM_DEVICE_PA)	/* the VM never asks hw_frame_address for it */
+		return device_page + (va & PAGE_MASK);
 	return (uint8_t *)hw_frame_address(pte->pa) + (va & PAGE_MASK);
 }
 

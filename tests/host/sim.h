@@ -10,6 +10,8 @@
 #include "vm.h"
 
 #define SIM_PHYS_BASE 0x80000000UL
+/* A page of device registers: not the VM's, but a pmap may map it unmanaged. */
+#define SIM_DEVICE_PA 0x10001000UL
 
 /* Boots the VM over npages simulated frames. */
 void sim_boot(uint64_t npages);
