@@ -41,7 +41,7 @@ PAGER_OBJ  := $(patsubst %,$(B)/%.o,$(basename $(PAGER_SRC)))
 
 # The servers init starts (its -s options) when the boot has a disk, in
 # order: the block driver - and, when it lands, the file server (add fs here).
-DISK_SERVERS := virtio_blk
+DISK_SERVERS := virtio_blk fs
 SERVER_ARGS  := $(foreach s,$(DISK_SERVERS),-s $(s))
 
 # Programs in the boot image. The VM server must be the archive's first file.
@@ -123,6 +123,7 @@ $(B)/bin/init: $(B)/servers/init/init.o
 $(B)/bin/init: USER_LDFLAGS += -Wl,--defsym=__text_base=0x800000
 $(B)/bin/demo: $(B)/servers/demo/demo.o
 $(B)/bin/virtio_blk: $(B)/servers/virtio_blk/virtio_blk.o
+$(B)/bin/fs: $(B)/servers/fs/fs.o
 $(foreach t,$(SYSTESTS),$(eval $(B)/bin/test_$(t): $(B)/tests/sys/$(t).o))
 $(foreach t,$(KTESTS),$(eval $(B)/bin/ktest_$(t): $(B)/tests/kernel/$(t).o))
 $(foreach t,$(BENCHES),$(eval $(B)/bin/bench_$(t): $(B)/tests/bench/$(t).o))

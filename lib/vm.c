@@ -80,8 +80,10 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t offset)
 			     .w = { (uint64_t)addr, len, (uint64_t)prot, (uint64_t)flags } };
 	int error;
 
-	if (!(flags & MAP_ANON) || fd != -1 || offset != 0) {
-		errno = (flags & MAP_ANON) ? EINVAL : ENODEV;	/* files: issue 4 */
+	if (!(flags & MAP_ANON))
+		return file_mmap(addr, len, prot, flags, fd, offset);
+	if (fd != -1 || offset != 0) {
+		errno = EINVAL;
 		return MAP_FAILED;
 	}
 	if ((error = vm_call(&m)) != 0) {

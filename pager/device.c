@@ -126,7 +126,7 @@ int dma_grant(struct proc *p, uint64_t bytes, vm_offset_t *va, vm_paddr_t *pa)
 	}
 	/* The map has the object now: deleting the range undoes everything. */
 	if (vm_map_inherit(p->map, *va, *va + len, VM_INHERIT_NONE) != KERN_SUCCESS ||
-	    vm_map_wire(p->map, *va, *va + len) != KERN_SUCCESS) {
+	    vm_map_wire(p->map, *va, *va + len, NULL) != KERN_SUCCESS) {
 		vm_map_delete(p->map, *va, *va + len);
 		return ENOMEM;
 	}

@@ -296,14 +296,17 @@ static void reply(struct ipc_msg *m, int error, uint64_t w0)
 	m->w[0] = w0;
 }
 
-/* VM_PAGER_CREATE: w0 = size in bytes -> w0 = handle. */
+/*
+ * VM_PAGER_CREATE: w0 = size in bytes -> w0 = handle. Size 0 is allowed
+ * (an empty file): every access to it is past its end.
+ */
 void pager_request_create(struct proc *p, struct ipc_msg *m)
 {
 	struct ext_object *eo = NULL;
 	vm_object_t object;
 	int i;
 
-	if (m->w[0] == 0 || m->w[0] > MAX_OBJECT_SIZE) {
+	if (m->w[0] > MAX_OBJECT_SIZE) {
 		reply(m, EINVAL, 0);
 		return;
 	}

@@ -3,6 +3,7 @@
 #define LIB_LIBUSER_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 long console_write(const void *buf, size_t len);
 void console_flush_all(void);
@@ -19,6 +20,9 @@ int vm_call(struct ipc_msg *m);
 
 /* vm_call, then -1 with errno set on an error; else value, or w0 if value < 0. */
 long vm_result(struct ipc_msg *m, long value);
+
+/* mmap of a file descriptor (file.c). */
+void *file_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t offset);
 
 /* The calling thread's IPC buffer (IPC_BUFFER_SIZE bytes, registered at start). */
 extern char ipc_buffer[];

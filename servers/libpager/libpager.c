@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include "kern.h"
 #include "libpager.h"
+#include "libuser.h"
 #include "vm_proto.h"
 
 #define MAX_OBJECTS 64
@@ -21,15 +22,6 @@ static struct served {
 
 /* The answer the next VM_PAGER_WAIT carries. */
 static uint64_t done_id, done_result;
-
-/* A call to the VM server: the reply's label (0 or an errno value). */
-static int vm_call(struct ipc_msg *m)
-{
-	ipc_call(VM_SERVER_SLOT, m);
-	if ((int64_t)m->tag < 0)
-		return EIO;
-	return (int)TAG_LABEL(m->tag);
-}
 
 static struct served *find(uint64_t handle)
 {

@@ -37,7 +37,7 @@ static void device_entry_is_mapped_at_once_and_never_faults(void)
 		 KERN_PROTECTION_FAILURE);
 	CHECK_EQ(vm_fault(map, VA, VM_PROT_EXECUTE, VM_FAULT_NORMAL, NULL),
 		 KERN_PROTECTION_FAILURE);
-	CHECK(vm_map_wire(map, VA, VA + PAGE_SIZE) != KERN_SUCCESS);
+	CHECK(vm_map_wire(map, VA, VA + PAGE_SIZE, NULL) != KERN_SUCCESS);
 	e = vm_map_lookup_entry(map, VA);
 	CHECK(e != NULL && e->object == NULL && e->wired_count == 0);
 	CHECK_EQ(vm_cnt.v_free_count, free_before);
