@@ -12,7 +12,7 @@
 #include "libuser.h"
 #include "vm_proto.h"
 
-#define MAX_OBJECTS 64
+#define MAX_OBJECTS 256	/* as many as the VM server serves */
 
 static struct served {
 	uint32_t handle;		/* 0: free */
