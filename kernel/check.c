@@ -49,10 +49,16 @@ struct space *check_managed_space(struct thread *self, uint64_t id, int *error)
 	return s;
 }
 
-/* Not a pool frame: a device's registers, then? (Out of line: rare.) */
-static __attribute__((noinline)) bool device_owned_by(uint64_t pa, const struct space *s)
+/*
+ * Not a pool frame: a device's registers, then? Out of line, and reached
+ * by a tail call, so that the common case needs no stack frame.
+ */
+static __attribute__((noinline)) int map_device(struct thread *pager, struct space *target,
+						uint64_t va, uint64_t pa, uint64_t perm)
 {
-	return frame_device_owned_by(pa, s);
+	if (!frame_device_owned_by(pa, pager->space))
+		return -E_PERM;
+	return space_map(target, va, pa, perm);
 }
 
 /*
@@ -68,8 +74,8 @@ static inline int map_record(struct thread *pager, struct space *target, uint64_
 		return -E_RANGE;
 	if (!perm_valid(perm))
 		return -E_INVAL;
-	if (!frame_owned_by(pa, pager->space) && !device_owned_by(pa, pager->space))
-		return -E_PERM;
+	if (!frame_owned_by(pa, pager->space))
+		return map_device(pager, target, va, pa, perm);
 	return space_map(target, va, pa, perm);
 }
 

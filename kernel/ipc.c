@@ -257,10 +257,27 @@ static __attribute__((noinline)) struct thread *wait_take(struct thread *receive
 	return receiver;
 }
 
-/* Nothing came and the receiver's deadline has passed: it returns at once. */
-static __attribute__((noinline)) struct thread *wait_timed_out(struct thread *receiver,
-							       struct thread *replied)
+/* Nothing is queued: the receiver blocks (and something else runs). */
+static inline struct thread *wait_block(struct thread *receiver, struct endpoint *ep,
+					struct thread *replied)
 {
+	receiver->state = THREAD_RECEIVING;
+	receiver->queued_on = ep;
+	enqueue(&ep->receivers, &ep->receivers_tail, receiver);
+	return replied != NULL ? replied : schedule();
+}
+
+/*
+ * A receiver with a deadline (out of line, and reached by a tail call: the
+ * common case keeps its frameless path). If it has passed, the wait ends
+ * at once with -E_TIMEOUT; else the tick will end it (sched.c).
+ */
+static __attribute__((noinline)) struct thread *wait_until_deadline(struct thread *receiver,
+								    struct endpoint *ep,
+								    struct thread *replied)
+{
+	if (!sched_deadline_passed(receiver))
+		return wait_block(receiver, ep, replied);
 	receiver->ctx.x[REG_A0] = (uint64_t)-E_TIMEOUT;
 	if (replied != NULL)
 		sched_enqueue(replied);
@@ -274,12 +291,9 @@ struct thread *ipc_wait(struct thread *receiver, struct endpoint *ep,
 
 	if (sender != NULL)
 		return wait_take(receiver, sender, replied);
-	if (receiver->deadline != 0 && sched_deadline_passed(receiver))
-		return wait_timed_out(receiver, replied);
-	receiver->state = THREAD_RECEIVING;
-	receiver->queued_on = ep;
-	enqueue(&ep->receivers, &ep->receivers_tail, receiver);
-	return replied != NULL ? replied : schedule();
+	if (receiver->deadline != 0)
+		return wait_until_deadline(receiver, ep, replied);
+	return wait_block(receiver, ep, replied);
 }
 
 void ipc_abort_call(struct thread *caller)

@@ -94,20 +94,21 @@ static void fault_fail(struct proc *p, struct ipc_msg *m, int rv)
 }
 
 /*
- * Runs vm_fault for a thread's fault and answers it: the mappings, or a
- * signal - or nothing yet, while the page is busy with a pager's I/O.
- * ru_majflt counts the faults that started a page-in (as FreeBSD counts
- * faults that had to wait for I/O they asked for); ru_minflt the others.
+ * Every answer to a fault but the plain "here are the mappings" of
+ * vm_page_fault's fast path: a signal; nothing yet, while the page is busy
+ * with a pager's I/O; the trace line. ru_majflt counts the faults that
+ * started a page-in (as FreeBSD counts faults that waited for I/O they
+ * asked for), ru_minflt the others; `counted`: this fault's first half
+ * started one already.
  */
-static void fault_serve(struct proc *p, struct ipc_msg *m, int flags, struct vm_fault_info *info,
-			bool counted)
+static __attribute__((noinline)) void fault_answer(struct proc *p, struct ipc_msg *m,
+						   int flags, int rv,
+						   struct vm_fault_info *info, bool counted)
 {
-	uint64_t addr = m->w[0];
 	vm_prot_t type = fault_type_of(m->w[1]);
-	int rv = vm_fault(p->map, addr, type, flags, info);
 
 	if (fault_trace)
-		trace_fault(p, addr, type, flags, rv, info);
+		trace_fault(p, m->w[0], type, flags, rv, info);
 	if (rv == KERN_PENDING) {
 		bool started = info->outcome == FAULT_OUTCOME_PAGER;
 
@@ -136,13 +137,21 @@ static void fault_serve(struct proc *p, struct ipc_msg *m, int flags, struct vm_
 void vm_page_fault(struct proc *p, struct ipc_msg *m)
 {
 	struct vm_fault_info info;
+	int rv = vm_fault(p->map, m->w[0], fault_type_of(m->w[1]), VM_FAULT_NORMAL, &info);
 
-	fault_serve(p, m, VM_FAULT_NORMAL, &info, false);
+	if (rv != KERN_SUCCESS || fault_trace || info.outcome == FAULT_OUTCOME_PAGER) {
+		fault_answer(p, m, VM_FAULT_NORMAL, rv, &info, false);
+		return;
+	}
+	p->minflt++;
+	pmap_batch_to_reply(p->space, m);
 }
 
 void vm_page_fault_resume(struct proc *p, struct ipc_msg *m, struct vm_fault_info *info,
 			  bool counted, bool pagein_failed)
 {
+	int rv;
+
 	if (pagein_failed) {
 		if (fault_trace)
 			printf("fault: pid %d %#lx: the page-in failed\n", p->pid,
@@ -150,7 +159,8 @@ void vm_page_fault_resume(struct proc *p, struct ipc_msg *m, struct vm_fault_inf
 		fault_fail(p, m, KERN_FAILURE);
 		return;
 	}
-	fault_serve(p, m, VM_FAULT_RESUME, info, counted);
+	rv = vm_fault(p->map, m->w[0], fault_type_of(m->w[1]), VM_FAULT_RESUME, info);
+	fault_answer(p, m, VM_FAULT_RESUME, rv, info, counted);
 }
 
 /* MSG_EXCEPTION: a2 = scause, a3 = stval, a4 = pc. */
