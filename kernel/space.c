@@ -237,17 +237,25 @@ void space_clear_ad(struct space *s, vaddr_t va, int pages, uint64_t pte_bits)
 	for_each_leaf(s, va, (uint64_t)pages * PAGE_SIZE, clear_ad_one, pte_bits);
 }
 
-/* The kernel address of user va if mapped with PTE_U and `need`; else NULL. */
+/*
+ * The kernel address of user va if mapped with PTE_U and `need`; else NULL.
+ * Only RAM: a driver's device registers are never read or written by the
+ * kernel on its behalf (a register access may have effects).
+ */
 static void *user_page(struct space *s, vaddr_t va, pte_t need)
 {
 	pte_t *pte;
+	paddr_t pa;
 
 	if (va >= USER_TOP)
 		return NULL;
 	pte = leaf_entry(s, va);
 	if (pte == NULL || (*pte & (PTE_V | PTE_U | need)) != (PTE_V | PTE_U | need))
 		return NULL;
-	return (char *)phys_to_virt(pte_to_pa(*pte)) + (va & (PAGE_SIZE - 1));
+	pa = pte_to_pa(*pte);
+	if (pa - pool_ownership.ram_start >= pool_ownership.ram_size)
+		return NULL;
+	return (char *)phys_to_virt(pa) + (va & (PAGE_SIZE - 1));
 }
 
 static int copy_user(struct space *s, vaddr_t va, char *kbuf, uint64_t len,

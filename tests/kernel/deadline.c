@@ -4,7 +4,7 @@
  * -E_TIMEOUT, once; a message that comes first is delivered and leaves the
  * deadline armed; 0 disarms it. And the device pages boot_info names (the
  * virtio-mmio transports) may be mapped by the root task, but no other
- * page outside the pool.
+ * page outside the pool - and the kernel does not read them on its behalf.
  */
 #include "ktest.h"
 
@@ -121,6 +121,8 @@ static void test_devices(void)
 	EXPECT(ktest_bi->ndevices, 8);	/* QEMU virt's virtio-mmio transports */
 	EXPECT(k_map(self, DEVICE_VA | PERM_R | PERM_W, ktest_bi->devices[0].start, 0), 0);
 	EXPECT(regs[0], VIRTIO_MAGIC);
+	/* The kernel never touches device registers for a task: not RAM. */
+	EXPECT(k_console_write((const void *)DEVICE_VA, 4), -E_FAULT);
 	EXPECT(k_unmap(self, DEVICE_VA, 4096), 0);
 	EXPECT(k_map(self, DEVICE_VA | PERM_R, UART_PA, 0), -E_PERM);
 	EXPECT(k_map(self, DEVICE_VA | PERM_R, ktest_bi->devices[0].start + 8, 0), -E_PERM);
