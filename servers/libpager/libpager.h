@@ -29,13 +29,16 @@
 
 struct pager_ops {
 	/*
-	 * Fills len bytes at `pages` (whole pages, zeroed) with the object's
-	 * data from `offset`. Returns 0, or an errno value: the faults that
-	 * wait for these pages then get SIGBUS.
+	 * Fills len bytes at `pages` (zeroed) with the object's data from
+	 * `offset`. len is whole pages, except at the object's end: the last
+	 * page is filled only up to the object's size, and its tail stays
+	 * zero. Returns 0, or an errno value: the faults that wait for these
+	 * pages then get SIGBUS.
 	 */
 	int (*fill)(void *cookie, uint64_t offset, void *pages, size_t len);
 	/*
-	 * Stores len bytes of written pages back at `offset`. 0 or an errno
+	 * Stores len bytes of written pages back at `offset` (len stops at
+	 * the object's size, as fill's does). 0 or an errno
 	 * value (the pages stay dirty; msync reports EIO). NULL: the object
 	 * is read-only, and writing it back fails with EROFS.
 	 */
