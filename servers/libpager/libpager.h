@@ -73,4 +73,38 @@ void pager_serve(void);
 void *pager_map(void *addr, size_t len, int prot, int flags, uint32_t handle,
 		uint64_t offset);
 
+/*
+ * The conformance test (tests/pager/conformance.c) runs against any pager
+ * written with this library. The pager's file names the object to test
+ * with one line at file scope:
+ *
+ *	PAGER_CONFORMANCE(&ops, cookie, size);
+ *
+ * The test's build compiles the file with its main renamed (-Dmain=
+ * pager_own_main: it never runs) and links it with the harness, whose main
+ * calls pager_conformance_object() first thing, creates the object from
+ * what it returns and serves it, while child processes map and probe it.
+ * The three expressions are evaluated then, in the pager's process, so
+ * they may call functions that set up the cookie.
+ *
+ *	make conformance PAGER=path/to/pager.c
+ *
+ * docs/writing-a-pager.md lists what is checked.
+ */
+struct pager_conformance {
+	const struct pager_ops *ops;
+	void *cookie;
+	uint64_t size;		/* bytes, as for pager_create */
+};
+
+struct pager_conformance pager_conformance_object(void);
+
+/* (The declaration at the end is there to take the caller's semicolon.) */
+#define PAGER_CONFORMANCE(ops_, cookie_, size_)                                    \
+	struct pager_conformance pager_conformance_object(void)                    \
+	{                                                                          \
+		return (struct pager_conformance){ (ops_), (cookie_), (size_) };   \
+	}                                                                          \
+	struct pager_conformance pager_conformance_object(void)
+
 #endif
