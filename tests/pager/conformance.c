@@ -80,27 +80,20 @@ static void __attribute__((format(printf, 2, 3))) verdict(bool ok, const char *f
 		sh->failed++;
 }
 
-/* The check process's end: it failed, for the reason given (the prober counts it). */
-static void __attribute__((noreturn, format(printf, 1, 2))) check_fail(const char *fmt, ...)
+/* The check process's end: its verdict, and its exit status (the prober counts it). */
+static void __attribute__((noreturn, format(printf, 2, 3)))
+check_end(bool ok, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	report(false, fmt, ap);
+	report(ok, fmt, ap);
 	va_end(ap);
-	exit(1);
+	exit(ok ? 0 : 1);
 }
 
-/* The check process's end: it passed, having seen what is said. */
-static void __attribute__((noreturn, format(printf, 1, 2))) check_pass(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	report(true, fmt, ap);
-	va_end(ap);
-	exit(0);
-}
+#define check_fail(...) check_end(false, __VA_ARGS__)
+#define check_pass(...) check_end(true, __VA_ARGS__)
 
 /* ---- the counting ops, in the pager's process ------------------------- */
 
