@@ -1,10 +1,11 @@
 # A RISC-V microkernel whose page faults are served by a user-level pager.
 #
-#   make run [APP=prog.c] [FILES=dir] [TRACE=1] [QEMU_EXTRA=...]
+#   make run [APP=prog.c] [FILES=dir] [TRACE=1] [BOOT_ARGS=...] [QEMU_EXTRA=...]
 #                                            boot, run the demo (or prog.c), exit;
 #                                            FILES: dir's files on a disk, and its servers
 #   make test                                host tests + every QEMU test
 #   make bench                               BENCH lines (instruction counts)
+#   make conformance PAGER=pager.c           the pager conformance test against pager.c
 #   make gdb [APP=prog.c] [FILES=dir]        QEMU halted, gdb attached
 #   make deps                                the Debian packages the build needs
 
@@ -48,11 +49,12 @@ SERVER_ARGS  := $(foreach s,$(DISK_SERVERS),-s $(s))
 PROGRAMS   := init demo $(DISK_SERVERS)
 SYSTESTS   := $(basename $(notdir $(wildcard tests/sys/*.c)))
 KTESTS     := $(basename $(notdir $(wildcard tests/kernel/*.c)))
+PAGERS     := $(basename $(notdir $(wildcard servers/pagers/*.c)))
 BENCHES    := $(basename $(notdir $(wildcard tests/bench/*.c)))
 HEADERS    := $(wildcard arch/riscv/*.h kernel/*.h kernel/include/uapi/*.h lib/include/*.h \
-	lib/include/*/*.h pager/*.h pager/vm/*.h tests/*/*.h)
+	lib/include/*/*.h pager/*.h pager/vm/*.h servers/libpager/*.h tests/*/*.h)
 
-.PHONY: all run test bench gdb deps clean host-test check-tools FORCE
+.PHONY: all run test bench gdb deps clean host-test check-tools conformance FORCE
 .SECONDARY:
 
 all: $(B)/kernel.elf $(B)/boot.tar
@@ -128,9 +130,23 @@ $(foreach t,$(SYSTESTS),$(eval $(B)/bin/test_$(t): $(B)/tests/sys/$(t).o))
 $(foreach t,$(KTESTS),$(eval $(B)/bin/ktest_$(t): $(B)/tests/kernel/$(t).o))
 $(foreach t,$(BENCHES),$(eval $(B)/bin/bench_$(t): $(B)/tests/bench/$(t).o))
 
+# Each pager of servers/pagers/ runs as a program (pager_NAME) and, linked
+# with the conformance harness, as conformance_NAME: compiled with its main
+# renamed, as libpager.h's PAGER_CONFORMANCE says.
+UNDER_TEST  := -Dmain=pager_own_main
+HARNESS_OBJ := $(B)/tests/pager/conformance.o
+$(B)/tests/pager/%.o: EXTRA_INC := -Itests/sys
+$(B)/under-test/%.o: servers/pagers/%.c $(HEADERS) | check-tools
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (under test)"
+	$(Q)$(CC) $(USER_CFLAGS) $(WARN) $(UNDER_TEST) -c $< -o $@
+$(foreach p,$(PAGERS),$(eval $(B)/bin/pager_$(p): $(B)/servers/pagers/$(p).o))
+$(foreach p,$(PAGERS),$(eval $(B)/bin/conformance_$(p): $(HARNESS_OBJ) $(B)/under-test/$(p).o))
+
 # The boot image: a ustar archive, the VM server first.
 $(B)/boot.tar: $(B)/bin/vmserver $(addprefix $(B)/bin/,$(PROGRAMS)) \
-		$(addprefix $(B)/bin/test_,$(SYSTESTS)) $(addprefix $(B)/bin/bench_,$(BENCHES))
+		$(addprefix $(B)/bin/test_,$(SYSTESTS)) $(addprefix $(B)/bin/bench_,$(BENCHES)) \
+		$(addprefix $(B)/bin/pager_,$(PAGERS)) $(addprefix $(B)/bin/conformance_,$(PAGERS))
 	@echo "  TAR     $@"
 	$(Q)tools/mkinitrd $@ $^
 
@@ -161,20 +177,41 @@ $(B)/disk.img: FORCE
 RUN_DISK := $(B)/disk.img
 RUN_ARGS := $(SERVER_ARGS) $(RUN_ARGS)
 endif
-# TRACE=1: the VM server prints one line per fault.
+
+# An outside pager under the conformance test, compiled as APP is. (Only a
+# .c file: PAGER is often set in the environment, to less.)
+TESTED_PAGER := $(filter %.c,$(PAGER))
+ifneq ($(TESTED_PAGER),)
+$(B)/conformance/pager.o: $(TESTED_PAGER) $(HEADERS) FORCE | check-tools
+	@mkdir -p $(dir $@)
+	@echo "  CC      $(TESTED_PAGER) (under test)"
+	$(Q)$(CC) $(USER_CFLAGS) -Wall -Wextra $(UNDER_TEST) -c $< -o $@
+$(B)/conformance/conformance: $(HARNESS_OBJ) $(B)/conformance/pager.o $(B)/libuser.a lib/user.ld
+	@echo "  LD      $@"
+	$(Q)$(CC) $(USER_LDFLAGS) $(HARNESS_OBJ) $(B)/conformance/pager.o $(USER_LIBS) -o $@
+$(B)/conformance.tar: $(B)/bin/vmserver $(B)/bin/init $(B)/conformance/conformance
+	$(Q)tools/mkinitrd $@ $^
+endif
+# BOOT_ARGS=...: options for the VM server (pager_timeout=MS, collapse=lazy, ...);
+# TRACE=1 adds trace=1: it prints one line per fault.
 ifeq ($(TRACE),1)
-RUN_ARGS := trace=1 $(RUN_ARGS)
+override BOOT_ARGS += trace=1
 endif
 
 # ---- running -------------------------------------------------------------
 
 run: $(B)/kernel.elf $(RUN_IMAGE) $(RUN_DISK)
 	@tools/qemu-run --timeout 120 $(if $(RUN_DISK),--disk $(RUN_DISK)) $(B)/kernel.elf \
-		$(RUN_IMAGE) "$(RUN_ARGS)" $(QEMU_EXTRA)
+		$(RUN_IMAGE) "$(strip $(BOOT_ARGS) $(RUN_ARGS))" $(QEMU_EXTRA)
 
 gdb: $(B)/kernel.elf $(RUN_IMAGE) $(RUN_DISK)
 	@tools/qemu-run --timeout 0 --gdb $(if $(RUN_DISK),--disk $(RUN_DISK)) $(B)/kernel.elf \
-		$(RUN_IMAGE) "$(RUN_ARGS)" $(QEMU_EXTRA)
+		$(RUN_IMAGE) "$(strip $(BOOT_ARGS) $(RUN_ARGS))" $(QEMU_EXTRA)
+
+conformance: $(B)/kernel.elf $(if $(TESTED_PAGER),$(B)/conformance.tar)
+	@[ -n "$(TESTED_PAGER)" ] || { echo "usage: make conformance PAGER=path/to/pager.c"; exit 2; }
+	@tools/qemu-run --timeout 120 $(B)/kernel.elf $(B)/conformance.tar \
+		"$(strip $(BOOT_ARGS) conformance)" $(QEMU_EXTRA)
 
 # ---- tests and benchmarks ------------------------------------------------
 
@@ -196,7 +233,7 @@ $(B)/ktest_%.tar: $(B)/bin/ktest_%
 	$(Q)tools/mkinitrd $@ $<
 
 test: all host-test $(KTEST_IMAGES)
-	@tools/run-tests $(B) "$(HOST_TESTS)" "$(SYSTESTS)" "$(KTESTS)" "$(SERVER_ARGS)"
+	@tools/run-tests $(B) "$(HOST_TESTS)" "$(SYSTESTS)" "$(KTESTS)" "$(PAGERS)" "$(SERVER_ARGS)"
 
 bench: $(B)/kernel.elf $(B)/boot.tar
 	@tools/run-bench $(B)

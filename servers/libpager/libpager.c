@@ -13,11 +13,13 @@
 #include "vm_proto.h"
 
 #define MAX_OBJECTS 256	/* as many as the VM server serves */
+#define PAGE 4096
 
 static struct served {
 	uint32_t handle;		/* 0: free */
 	const struct pager_ops *ops;
 	void *cookie;
+	uint64_t size;			/* bytes: the callbacks see none past it */
 } served[MAX_OBJECTS];
 
 /* The answer the next VM_PAGER_WAIT carries. */
@@ -53,7 +55,7 @@ uint32_t pager_create(const struct pager_ops *ops, void *cookie, uint64_t size)
 		errno = error;
 		return 0;
 	}
-	*s = (struct served){ (uint32_t)m.w[0], ops, cookie };
+	*s = (struct served){ (uint32_t)m.w[0], ops, cookie, size };
 	return s->handle;
 }
 
@@ -69,15 +71,29 @@ int pager_release(uint32_t handle)
 	return 0;
 }
 
+/*
+ * The bytes of a request's pages that lie inside the object: all of them
+ * but at the end, where the last page reaches past the object's size. The
+ * callbacks never see that tail, so it stays as lent - zero - and reads as
+ * zeros, as the bytes past the end of a file do.
+ */
+static size_t request_len(const struct served *s, uint64_t offset, uint64_t pages)
+{
+	uint64_t len = pages * PAGE;
+
+	return (size_t)(len > s->size - offset ? s->size - offset : len);
+}
+
 /* Does what one request asks; returns its result for the VM server. */
 static int handle(uint32_t kind, uint64_t handle, uint64_t offset, uint64_t pages)
 {
 	struct served *s = find(handle);
 	void *window = (void *)PAGER_WINDOW;
-	size_t len = (size_t)pages * 4096;
+	size_t len;
 
-	if (s == NULL)
-		return EIO;	/* not ours: cannot happen with a sane VM server */
+	if (s == NULL || (kind != PAGER_CLOSE && offset >= s->size))
+		return EIO;	/* cannot happen with a sane VM server */
+	len = request_len(s, offset, pages);
 	switch (kind) {
 	case PAGER_PAGEIN:
 		return s->ops->fill(s->cookie, offset, window, len);
@@ -123,11 +139,11 @@ void *pager_map(void *addr, size_t len, int prot, int flags, uint32_t handle,
 	struct ipc_msg m = {
 		.tag = TAG(VM_MMAP_OBJECT, 0),
 		.w = { (uint64_t)addr, len, (uint64_t)(uint32_t)prot | (uint64_t)flags << 32,
-		       handle | (offset / 4096) << 32 },
+		       handle | (offset / PAGE) << 32 },
 	};
 	int error;
 
-	if (offset % 4096 != 0) {
+	if (offset % PAGE != 0) {
 		errno = EINVAL;
 		return MAP_FAILED;
 	}

@@ -29,13 +29,16 @@
 
 struct pager_ops {
 	/*
-	 * Fills len bytes at `pages` (whole pages, zeroed) with the object's
-	 * data from `offset`. Returns 0, or an errno value: the faults that
-	 * wait for these pages then get SIGBUS.
+	 * Fills len bytes at `pages` (zeroed) with the object's data from
+	 * `offset`. len is whole pages, except at the object's end: the last
+	 * page is filled only up to the object's size, and its tail stays
+	 * zero. Returns 0, or an errno value: the faults that wait for these
+	 * pages then get SIGBUS.
 	 */
 	int (*fill)(void *cookie, uint64_t offset, void *pages, size_t len);
 	/*
-	 * Stores len bytes of written pages back at `offset`. 0 or an errno
+	 * Stores len bytes of written pages back at `offset` (len stops at
+	 * the object's size, as fill's does). 0 or an errno
 	 * value (the pages stay dirty; msync reports EIO). NULL: the object
 	 * is read-only, and writing it back fails with EROFS.
 	 */
@@ -69,5 +72,39 @@ void pager_serve(void);
  */
 void *pager_map(void *addr, size_t len, int prot, int flags, uint32_t handle,
 		uint64_t offset);
+
+/*
+ * The conformance test (tests/pager/conformance.c) runs against any pager
+ * written with this library. The pager's file names the object to test
+ * with one line at file scope:
+ *
+ *	PAGER_CONFORMANCE(&ops, cookie, size);
+ *
+ * The test's build compiles the file with its main renamed (-Dmain=
+ * pager_own_main: it never runs) and links it with the harness, whose main
+ * calls pager_conformance_object() first thing, creates the object from
+ * what it returns and serves it, while child processes map and probe it.
+ * The three expressions are evaluated then, in the pager's process, so
+ * they may call functions that set up the cookie.
+ *
+ *	make conformance PAGER=path/to/pager.c
+ *
+ * docs/writing-a-pager.md lists what is checked.
+ */
+struct pager_conformance {
+	const struct pager_ops *ops;
+	void *cookie;
+	uint64_t size;		/* bytes, as for pager_create */
+};
+
+struct pager_conformance pager_conformance_object(void);
+
+/* (The declaration at the end is there to take the caller's semicolon.) */
+#define PAGER_CONFORMANCE(ops_, cookie_, size_)                                    \
+	struct pager_conformance pager_conformance_object(void)                    \
+	{                                                                          \
+		return (struct pager_conformance){ (ops_), (cookie_), (size_) };   \
+	}                                                                          \
+	struct pager_conformance pager_conformance_object(void)
 
 #endif
