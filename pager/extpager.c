@@ -54,6 +54,7 @@ struct pager_io {
 	int count;
 	vm_page_t ma[VM_PAGER_MAX_CLUSTER];
 	bool lent;			/* its pages are in the pager's window */
+	bool expired;			/* handed over, and its time ran out */
 	struct timer timer;		/* its deadline */
 	struct pager_io *next;	/* in the pager's queue */
 };
@@ -98,7 +99,34 @@ static void queue_remove(struct proc *p, struct pager_io *r)
 		p->pager_queue_tail = prev;
 }
 
-/* The pager did not answer in time: the request fails. */
+/*
+ * The I/O of r is over, for the faults and calls that wait for its pages:
+ * they are handled again (pagewait.c). A page-in that failed frees its pages
+ * - unless the pager may still be writing them (`keep_lent`): then they only
+ * leave the object, and stay lent until the pager calls again.
+ */
+static void request_end_io(struct pager_io *r, bool ok, bool keep_lent)
+{
+	if (r->kind == PAGER_PAGEIN) {
+		if (!ok && keep_lent)
+			vm_pager_getpages_abandon(r->ma, r->count);
+		else
+			vm_pager_getpages_done(r->ma, r->count, ok);
+		page_wakeup(r->ma, r->count, ok ? IO_OK : IO_PAGEIN_FAILED);
+	} else if (r->kind == PAGER_PAGEOUT) {
+		vm_cnt.v_pageouts++;
+		vm_cnt.v_pageout_pages += (uint64_t)r->count;
+		vm_pager_putpages_done(r->ma, r->count, ok);
+		page_wakeup(r->ma, r->count, ok ? IO_OK : IO_PAGEOUT_FAILED);
+	}
+}
+
+/*
+ * The pager did not answer in time: the request fails now for those who
+ * wait. If the pager is working on it, it keeps the pages it was lent -
+ * writing to them harms nobody any more - until its next call, which
+ * ends the request (its answer is ignored).
+ */
 static void request_expired(struct timer *t)
 {
 	struct pager_io *r = (void *)((char *)t - offsetof(struct pager_io, timer));
@@ -106,10 +134,12 @@ static void request_expired(struct timer *t)
 
 	printf("vmserver: pager pid %d did not answer request %u in %lu ms\n", p->pid, r->id,
 	       (unsigned long)pager_timeout_ms);
-	if (p->pager_current == r)
-		p->pager_current = NULL;
-	else
-		queue_remove(p, r);
+	if (p->pager_current == r) {
+		r->expired = true;
+		request_end_io(r, false, true);
+		return;
+	}
+	queue_remove(p, r);
 	request_complete(r, false);
 }
 
@@ -208,18 +238,16 @@ static void request_queue(struct pager_io *r, struct ipc_msg *m)
 /* The end of a request, answered or not: its pages' I/O is over. */
 static void request_complete(struct pager_io *r, bool ok)
 {
+	int i;
+
 	timer_stop(&r->timer);
 	if (r->lent)
 		pmap_remove(r->pager->map->pmap, PAGER_WINDOW, PAGER_WINDOW + ptoa(r->count));
-	if (r->kind == PAGER_PAGEIN) {
-		vm_pager_getpages_done(r->ma, r->count, ok);
-		page_wakeup(r->ma, r->count, ok ? IO_OK : IO_PAGEIN_FAILED);
-	} else if (r->kind == PAGER_PAGEOUT) {
-		vm_cnt.v_pageouts++;
-		vm_cnt.v_pageout_pages += (uint64_t)r->count;
-		vm_pager_putpages_done(r->ma, r->count, ok);
-		page_wakeup(r->ma, r->count, ok ? IO_OK : IO_PAGEOUT_FAILED);
-	}
+	if (!r->expired)
+		request_end_io(r, ok, false);
+	else if (r->kind == PAGER_PAGEIN)
+		for (i = 0; i < r->count; i++)
+			vm_page_free(r->ma[i]);	/* abandoned: in no object */
 	vm_zone_free(&request_zone, r);
 }
 

@@ -30,6 +30,19 @@ void vm_pager_getpages_done(vm_page_t *ma, int count, bool ok)
 	vm_object_pip_wakeup(object);
 }
 
+void vm_pager_getpages_abandon(vm_page_t *ma, int count)
+{
+	vm_object_t object = ma[0]->object;
+	int i;
+
+	for (i = 0; i < count; i++) {
+		VM_ASSERT(ma[i]->busy && ma[i]->object == object);
+		ma[i]->busy = false;
+		vm_object_page_remove(ma[i]);
+	}
+	vm_object_pip_wakeup(object);
+}
+
 void vm_pager_putpages_done(vm_page_t *ma, int count, bool ok)
 {
 	vm_object_t object = ma[0]->object;

@@ -62,6 +62,13 @@ struct vm_pager_ops {
 void vm_pager_getpages_done(vm_page_t *ma, int count, bool ok);
 
 /*
+ * A pending getpages failed, but its pages cannot be freed yet (the store
+ * may still write to them): they leave the object, unbusied, as after a
+ * failed read, and the caller frees them with vm_page_free later.
+ */
+void vm_pager_getpages_abandon(vm_page_t *ma, int count);
+
+/*
  * A pending putpages ended. On failure the pages are dirty again (their
  * data is still only in memory); either way they are no longer busy.
  */
