@@ -44,8 +44,7 @@ static void counts_now(struct counts *c)
 	struct rusage ru;
 
 	get_meter(&v);
-	if (getrusage(RUSAGE_SELF, &ru) != 0)
-		fail("getrusage", errno, 0);
+	ru = rusage_self();
 	*c = (struct counts){ (long)v.v_vm_faults, (long)v.v_io_faults, (long)v.v_intrans,
 			      ru.ru_minflt, ru.ru_majflt, plog->pageins, plog->pages_in };
 }

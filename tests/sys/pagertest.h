@@ -241,6 +241,66 @@ static inline void expect_page(const volatile char *p, uint64_t offset, const ch
 			      (unsigned long)object_word(offset + (uint64_t)i * 8));
 }
 
+/*
+ * Reads one word of each of `pages` pages from p, where the object's byte
+ * `offset` is mapped, front to back; each must be the object's.
+ */
+static inline void expect_words(const char *p, uint64_t offset, long pages, const char *what)
+{
+	long i;
+
+	for (i = 0; i < pages; i++) {
+		uint64_t at = offset + (uint64_t)i * PAGE;
+		uint64_t word = *(const volatile uint64_t *)(p + i * PAGE);
+
+		if (word != object_word(at))
+			failf("%s: the word at offset %#lx holds %#lx, want %#lx", what,
+			      (unsigned long)at, (unsigned long)word,
+			      (unsigned long)object_word(at));
+	}
+}
+
+/*
+ * Runs expect_words once on a private page of the pattern (without a
+ * store), so that a count of the faults of a read that follows has only
+ * the read's own, none of our code's.
+ */
+static inline void rehearse_reads(void)
+{
+	uint64_t *page = map_anon(PAGE, MAP_PRIVATE);
+
+	pattern_fill(page, 0, PAGE);
+	expect_words((char *)page, 0, 1, "a rehearsal");
+	munmap(page, PAGE);
+}
+
+/*
+ * The page-ins logged from record `first` on must follow each other, from
+ * byte `offset`, with no gap or overlap, and cover `pages` pages in all.
+ * Returns how many there were.
+ */
+static inline int expect_contiguous_pageins(int first, uint64_t offset, long pages,
+					    const char *what)
+{
+	int i;
+
+	if (plog->nrecords > LOG_RECORDS)
+		failf("%s: %d requests: more than the log holds", what, plog->nrecords);
+	for (i = first; i < plog->nrecords; i++) {
+		const struct request_record *r = &plog->records[i];
+
+		if (r->kind != PAGER_PAGEIN || r->offset != offset || r->result != 0)
+			failf("%s: request %d: kind %#x offset %#lx result %d, want a page-in at %#lx",
+			      what, i - first, r->kind, (unsigned long)r->offset, r->result,
+			      (unsigned long)offset);
+		offset += (uint64_t)r->pages * PAGE;
+		pages -= r->pages;
+	}
+	if (pages != 0)
+		failf("%s: the requests covered %ld pages too few", what, pages);
+	return plog->nrecords - first;
+}
+
 /* How many page-ins the pager has served that covered the byte at `offset`. */
 static inline int pageins_covering(uint64_t offset)
 {
