@@ -1,0 +1,74 @@
+// expect-output: pager_mlock: ok
+/*
+ * mlock over pages a pager has not supplied yet: a call that waits for
+ * page-ins. It is parked on the busy pages, as a fault would be, handled
+ * again when they come, and returns once every page is in memory and
+ * wired: the pager was asked for each page once, v_wire_count grew by the
+ * pages, and reading them takes no fault. munlock gives the wiring back.
+ * When the pager fails a page, mlock fails with EIO and leaves nothing
+ * wired.
+ */
+#define TEST_NAME "pager_mlock"
+#include "pagertest.h"
+
+#define PAGES 64
+#define LOCKED 32
+#define BAD 50
+#define WIRE_SLACK 4		/* pages the VM wires for its own records */
+
+static int fill(void *cookie, uint64_t offset, void *pages, size_t len)
+{
+	if (offset <= BAD * PAGE && BAD * PAGE < offset + len) {
+		log_request(PAGER_PAGEIN, offset, len, EIO);
+		return EIO;
+	}
+	return pagertest_fill(cookie, offset, pages, len);
+}
+
+static const struct pager_ops ops = { fill, pagertest_writeback, pagertest_close };
+
+static long wired(void)
+{
+	struct vmmeter v;
+
+	get_meter(&v);
+	return (long)v.v_wire_count;
+}
+
+int main(void)
+{
+	long before, locked, faults;
+	char *p;
+	int i;
+
+	pagertest_setup(PAGES, false);
+	p = pager_start(&ops, MAP_SHARED);
+	rehearse_reads();
+
+	before = wired();
+	if (mlock(p, LOCKED * PAGE) != 0)
+		fail("mlock", errno, 0);
+	locked = wired();
+	expect_change("v_wire_count after mlock", before, locked, LOCKED, LOCKED + WIRE_SLACK);
+	for (i = 0; i < LOCKED; i++)
+		if (pageins_covering((uint64_t)i * PAGE) != 1)
+			fail("page-ins of a locked page", i, pageins_covering((uint64_t)i * PAGE));
+	faults = minflt() + majflt();
+	expect_words(p, 0, LOCKED, "locked pages");
+	if (minflt() + majflt() != faults)
+		fail("faults reading locked pages", minflt() + majflt() - faults, 0);
+	if (munlock(p, LOCKED * PAGE) != 0)
+		fail("munlock", errno, 0);
+	expect_change("v_wire_count after munlock", locked, wired(), -LOCKED, -LOCKED);
+
+	before = wired();
+	if (mlock(p + LOCKED * PAGE, (PAGES - LOCKED) * PAGE) != -1 || errno != EIO)
+		fail("mlock over a page the pager fails: want -1, EIO", errno, 0);
+	expect_change("v_wire_count after a failed mlock", before, wired(), 0, WIRE_SLACK);
+
+	if (munmap(p, PAGES * PAGE) != 0)
+		fail("munmap", errno, 0);
+	pager_finish();
+	printf("pager_mlock: ok\n");
+	return 0;
+}
