@@ -1,19 +1,29 @@
 // boot-args: pager_timeout=100000
 // expect-output: pager_death: exit: ok
 // expect-output: pager_death: crash: ok
+// expect-output: pager_death: msync: ok
+// expect-output: pager_death: unmap: ok
 // expect-output: pager_death: all checks passed
 /*
- * A pager that dies in the middle of a page-in - it calls _exit inside
- * fill, or crashes there with a bad access - while two faults wait for
- * that page-in. Both get SIGBUS (BUS_OBJERR) at their own addresses. The
- * request time limit is far beyond the test's own, so the signal can only
- * come from the death. Nothing else breaks: a second client that read a
+ * A pager that dies in the middle of a request.
+ *
+ * In a page-in - it calls _exit inside fill, or crashes there with a bad
+ * access - while two faults wait for it: both get SIGBUS (BUS_OBJERR) at
+ * their own addresses. Nothing else breaks: a second client that read a
  * page before goes on using it (its writes stay in memory; msync says EIO,
  * nobody is left to store them) and the rest of its memory; a later fault
- * on the dead pager's object gets SIGBUS at once (nobody is left to ask);
- * a new pager works; and once every process of the case has ended, the
- * free frames and the objects are what they were before. Each case runs
- * in a process of its own, after a warm-up round of both.
+ * on the dead pager's object gets SIGBUS at once (nobody is left to ask).
+ *
+ * In a write-back: the msync waiting for it fails with EIO, and the data
+ * stays in memory; or, when the write-back was the object's last (its
+ * last mapping went, and its death waits for the write), the object dies
+ * all the same.
+ *
+ * The request time limit is far beyond the test's own, so what happens
+ * can only come from the death. After each case a new pager works, and
+ * once every process of the case has ended, the free frames and the
+ * objects are what they were before. Each case runs in a process of its
+ * own, after a warm-up round of all of them.
  */
 #define TEST_NAME "pager_death"
 #include "pagertest.h"
@@ -26,7 +36,7 @@
 #define LATER_TOO 50
 #define EXIT_STATUS 7
 
-static char how[8];		/* "exit" or "crash": how the pager dies */
+static char how[8];		/* the case: how the pager dies */
 
 static volatile char *page(char *p, int i)
 {
@@ -47,7 +57,14 @@ static int fill(void *cookie, uint64_t offset, void *pages, size_t len)
 	return 0;
 }
 
-static const struct pager_ops ops = { fill, pagertest_writeback, pagertest_close };
+static int writeback(void *cookie, uint64_t offset, const void *pages, size_t len)
+{
+	if (strcmp(how, "msync") == 0 || strcmp(how, "unmap") == 0)
+		_exit(EXIT_STATUS);
+	return pagertest_writeback(cookie, offset, pages, len);
+}
+
+static const struct pager_ops ops = { fill, writeback, pagertest_close };
 
 /* Reads a page before the death; after it, uses that page and other memory. */
 static void __attribute__((noreturn)) second_client(char *p)
@@ -99,13 +116,13 @@ static void new_pager_works(void)
 	pager_finish();
 }
 
-static int run_case(const char *which)
+/* The cases "exit" and "crash": the pager dies in fill. */
+static void death_in_fill(void)
 {
 	pid_t second, waiter;
 	int status;
 	char *p;
 
-	strncpy(how, which, sizeof(how) - 1);
 	pagertest_setup(PAGES, false);
 	p = pager_start(&ops, MAP_SHARED);
 	if ((second = fork_or_fail()) == 0)
@@ -117,7 +134,7 @@ static int run_case(const char *which)
 	expect_access(page(p, DEATH) + 77, 0, SIGBUS, BUS_OBJERR, "the fault whose pager died");
 	expect_exit(wait_child(waiter, "the other waiter"), 0, "the other waiter");
 	status = wait_child(pager_pid, "the pager");
-	if (strcmp(which, "exit") == 0)
+	if (strcmp(how, "exit") == 0)
 		expect_exit(status, EXIT_STATUS, "the pager that exits");
 	else
 		expect_signal(status, SIGSEGV, "the pager that crashes");
@@ -126,6 +143,35 @@ static int run_case(const char *which)
 	expect_exit(wait_child(second, "the second client"), 0, "the second client");
 	if (munmap(p, PAGES * PAGE) != 0)
 		fail("munmap", errno, 0);
+}
+
+/* The cases "msync" and "unmap": the pager dies writing back. */
+static void death_in_writeback(void)
+{
+	char *p;
+
+	pagertest_setup(PAGES, false);
+	p = pager_start(&ops, MAP_SHARED);
+	memcpy(p + 3 * PAGE, how, sizeof(how));
+	if (strcmp(how, "msync") == 0) {
+		if (msync(p, PAGES * PAGE, MS_SYNC) != -1 || errno != EIO)
+			fail("msync whose pager died: want -1, EIO", errno, 0);
+		if (memcmp(p + 3 * PAGE, how, sizeof(how)) != 0)
+			fail("the data a write-back lost with its pager", p[3 * PAGE], 0);
+	}
+	/* The last mapping: the object's death waits for its write-back ("unmap"). */
+	if (munmap(p, PAGES * PAGE) != 0)
+		fail("munmap", errno, 0);
+	expect_exit(wait_child(pager_pid, "the pager"), EXIT_STATUS, "the pager");
+}
+
+static int run_case(const char *which)
+{
+	strncpy(how, which, sizeof(how) - 1);
+	if (strcmp(which, "exit") == 0 || strcmp(which, "crash") == 0)
+		death_in_fill();
+	else
+		death_in_writeback();
 	new_pager_works();
 	printf("pager_death: %s: ok\n", which);
 	return 0;
@@ -133,15 +179,15 @@ static int run_case(const char *which)
 
 int main(int argc, char **argv)
 {
-	static char *cases[] = { "exit", "crash" };
+	static char *cases[] = { "exit", "crash", "msync", "unmap" };
 	struct vmmeter before;
 	int round, i;
 
 	if (argc > 2 && strcmp(argv[1], "case") == 0)
 		return run_case(argv[2]);
-	/* Round 0 warms up: what both cases fault in of our code stays. */
+	/* Round 0 warms up: what the cases fault in of our code stays. */
 	for (round = 0; round < 2; round++) {
-		for (i = 0; i < 2; i++) {
+		for (i = 0; i < 4; i++) {
 			get_meter(&before);
 			expect_exit(run_child(argv[0], "case", cases[i], NULL), 0, cases[i]);
 			if (round > 0)
