@@ -92,7 +92,6 @@ int main(void)
 	bench_report("fault_roundtrip_pager", (double)(faulting - mapped) / N, "instructions");
 	bench_report("pager_fill_work", (double)fill_work / N, "instructions");
 	bench_report("pager_fault_to_fill", (double)to_fill / N, "instructions");
-	munmap(p, (N + WARM) * PAGE);
-	pager_finish();
+	pager_finish(p);
 	return 0;
 }

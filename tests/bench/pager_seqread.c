@@ -44,7 +44,6 @@ int main(void)
 	bench_report("seq_read_16mib_pager_requests", plog->pageins, "requests");
 	bench_report("seq_read_16mib_faults", (double)faults, "faults");
 	bench_report("seq_read_16mib_per_page", (double)instructions / PAGES, "instructions");
-	munmap(p, PAGES * PAGE);
-	pager_finish();
+	pager_finish(p);
 	return 0;
 }

@@ -159,9 +159,7 @@ int main(void)
 	expect_counts("the fault that started it", *starter_counts,
 		      (struct counts){ 2, 1, 1, 0, 1, 1, 16 });
 
-	if (munmap(p, PAGES * PAGE) != 0)
-		fail("munmap", errno, 0);
-	pager_finish();
+	pager_finish(p);
 	printf("pager_counters: ok\n");
 	return 0;
 }

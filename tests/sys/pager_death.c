@@ -47,7 +47,7 @@ static int fill(void *cookie, uint64_t offset, void *pages, size_t len)
 {
 	volatile uintptr_t null = 8;
 
-	if (offset > DEATH * PAGE || offset + len <= DEATH * PAGE)
+	if (!covers(offset, len, DEATH))
 		return pagertest_fill(cookie, offset, pages, len);
 	hold_for_waiters();
 	memset(pages, 0xee, len);	/* half-done work nobody may see */
@@ -111,9 +111,7 @@ static void new_pager_works(void)
 	pagertest_setup(16, false);
 	p = pager_start(&pagertest_ops, MAP_SHARED);
 	expect_page(page(p, 7), 7 * PAGE, "a new pager's page");
-	if (munmap(p, 16 * PAGE) != 0)
-		fail("munmap", errno, 0);
-	pager_finish();
+	pager_finish(p);
 }
 
 /* The cases "exit" and "crash": the pager dies in fill. */

@@ -19,11 +19,6 @@
 #define FLAKY 9		/* fails the first time only */
 #define BAD_IN_CLUSTER 37	/* in the MADV_NORMAL half: cluster [32, 48) */
 
-static bool covers(uint64_t offset, size_t len, int page)
-{
-	return offset <= (uint64_t)page * PAGE && (uint64_t)page * PAGE < offset + len;
-}
-
 static int fill(void *cookie, uint64_t offset, void *pages, size_t len)
 {
 	static bool flaky_failed;
@@ -31,8 +26,7 @@ static int fill(void *cookie, uint64_t offset, void *pages, size_t len)
 	if (covers(offset, len, BAD) || covers(offset, len, BAD_IN_CLUSTER) ||
 	    (covers(offset, len, FLAKY) && !flaky_failed)) {
 		flaky_failed |= covers(offset, len, FLAKY);
-		log_request(PAGER_PAGEIN, offset, len, EIO);
-		return EIO;
+		return fill_failed(offset, len);
 	}
 	return pagertest_fill(cookie, offset, pages, len);
 }
@@ -51,8 +45,7 @@ int main(void)
 
 	pagertest_setup(PAGES, false);
 	p = pager_start(&ops, MAP_SHARED);
-	if (madvise(p, 16 * PAGE, MADV_RANDOM) != 0)
-		fail("madvise", errno, 0);
+	advise(p, 16 * PAGE, MADV_RANDOM);
 
 	expect_access(page(p, BAD) + 123, 0, SIGBUS, BUS_OBJERR, "a read of the bad page");
 	expect_page(page(p, BAD - 1), (BAD - 1) * PAGE, "the page before the bad one");
@@ -82,9 +75,7 @@ int main(void)
 		fail("the clusters around were read once", pageins_covering(31 * PAGE),
 		     pageins_covering(48 * PAGE));
 
-	if (munmap(p, PAGES * PAGE) != 0)
-		fail("munmap", errno, 0);
-	pager_finish();
+	pager_finish(p);
 	printf("pager_error: ok (%d page-ins, %ld pages)\n", plog->pageins, plog->pages_in);
 	return 0;
 }

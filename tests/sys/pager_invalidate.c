@@ -99,9 +99,7 @@ int main(void)
 	plog->step = 2;
 	expect_exit(wait_child(pid, "the other reader"), 0, "the other reader");
 
-	if (munmap(p, PAGES * PAGE) != 0)
-		fail("munmap", errno, 0);
-	pager_finish();
+	pager_finish(p);
 	printf("pager_invalidate: ok\n");
 	return 0;
 }

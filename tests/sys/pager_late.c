@@ -38,22 +38,6 @@ static int fill(void *cookie, uint64_t offset, void *pages, size_t len)
 
 static const struct pager_ops ops = { fill, pagertest_writeback, pagertest_close };
 
-/* Waits until a page-in has started since v_io_faults was `base`. */
-static void wait_for_pagein(unsigned long base)
-{
-	struct vmmeter v;
-	long spins;
-
-	for (spins = 0;; spins++) {
-		get_meter(&v);
-		if (v.v_io_faults > base)
-			return;
-		if (spins == SYSTEST_SPINS)
-			fail("no page-in started", (long)v.v_io_faults, (long)base);
-		k_yield();
-	}
-}
-
 int main(void)
 {
 	struct vmmeter v;
@@ -62,8 +46,7 @@ int main(void)
 
 	pagertest_setup(PAGES, false);
 	p = pager_start(&ops, MAP_SHARED);
-	if (madvise(p, PAGES * PAGE, MADV_RANDOM) != 0)
-		fail("madvise", errno, 0);
+	advise(p, PAGES * PAGE, MADV_RANDOM);
 	expect_access(p + LATE * PAGE + 17, 0, SIGBUS, BUS_OBJERR, "a fault the pager holds");
 	if (plog->step != 1)
 		fail("the pager never had the request", plog->step, 1);
@@ -74,7 +57,8 @@ int main(void)
 		expect_page(p + NEXT * PAGE, NEXT * PAGE, "the request after the late one");
 		_exit(0);
 	}
-	wait_for_pagein(v.v_io_faults);
+	wait_for_meter(offsetof(struct vmmeter, v_io_faults), (long)v.v_io_faults + 1,
+		       "the next client's page-in");
 	plog->step = 2;
 	expect_exit(wait_child(next, "the next client"), 0, "the next client");
 	if (plog->step != 3)
@@ -84,9 +68,7 @@ int main(void)
 	if (pageins_covering(LATE * PAGE) != 1 || pageins_covering(NEXT * PAGE) != 1)
 		fail("page-ins answered in time", pageins_covering(LATE * PAGE),
 		     pageins_covering(NEXT * PAGE));
-	if (munmap(p, PAGES * PAGE) != 0)
-		fail("munmap", errno, 0);
-	pager_finish();
+	pager_finish(p);
 	printf("pager_late: ok\n");
 	return 0;
 }

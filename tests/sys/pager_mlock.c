@@ -18,10 +18,8 @@
 
 static int fill(void *cookie, uint64_t offset, void *pages, size_t len)
 {
-	if (offset <= BAD * PAGE && BAD * PAGE < offset + len) {
-		log_request(PAGER_PAGEIN, offset, len, EIO);
-		return EIO;
-	}
+	if (covers(offset, len, BAD))
+		return fill_failed(offset, len);
 	return pagertest_fill(cookie, offset, pages, len);
 }
 
@@ -66,9 +64,7 @@ int main(void)
 		fail("mlock over a page the pager fails: want -1, EIO", errno, 0);
 	expect_change("v_wire_count after a failed mlock", before, wired(), 0, WIRE_SLACK);
 
-	if (munmap(p, PAGES * PAGE) != 0)
-		fail("munmap", errno, 0);
-	pager_finish();
+	pager_finish(p);
 	printf("pager_mlock: ok\n");
 	return 0;
 }

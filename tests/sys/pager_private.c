@@ -59,9 +59,7 @@ int main(void)
 		fail("munmap", errno, 0);
 	for (i = 0; i < PAGES; i++)
 		expect_page(shared + i * PAGE, (uint64_t)i * PAGE, "the shared view at the end");
-	if (munmap(shared, PAGES * PAGE) != 0)
-		fail("munmap", errno, 1);
-	pager_finish();
+	pager_finish(shared);
 	if (plog->pageouts != 0)
 		fail("write-backs of private pages", plog->pageouts, 0);
 	for (i = 0; i < PAGES * PAGE / 8; i++)

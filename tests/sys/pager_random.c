@@ -36,8 +36,7 @@ int main(void)
 
 	pagertest_setup(PAGES, false);
 	p = pager_start(&pagertest_ops, MAP_SHARED);
-	if (madvise(p, PAGES * PAGE, MADV_RANDOM) != 0)
-		fail("madvise", errno, 0);
+	advise(p, PAGES * PAGE, MADV_RANDOM);
 	rehearse_reads();
 	majors = majflt();
 	faults = read_scattered(p);
@@ -59,9 +58,7 @@ int main(void)
 	if (plog->nrecords != TOUCHED + 1 || plog->records[TOUCHED].pages != 1)
 		fail("the neighbour's request", plog->nrecords, plog->records[TOUCHED].pages);
 
-	if (munmap(p, PAGES * PAGE) != 0)
-		fail("munmap", errno, 0);
-	pager_finish();
+	pager_finish(p);
 	printf("pager_random: ok\n");
 	return 0;
 }

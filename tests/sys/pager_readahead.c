@@ -44,9 +44,7 @@ int main(void)
 		failf("%ld faults, %ld major, for %d requests: want one each", faults, majors,
 		      requests);
 
-	if (munmap(p, PAGES * PAGE) != 0)
-		fail("munmap", errno, 0);
-	pager_finish();
+	pager_finish(p);
 	printf("pager_readahead: ok: %d pages in %d requests, %ld faults\n", PAGES, requests,
 	       faults);
 	return 0;

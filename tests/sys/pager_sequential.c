@@ -41,8 +41,7 @@ static void random_reads_activate(void)
 	long active, inactive, active_after, inactive_after;
 	char *p = map_object(0, RANDOM_PAGES * PAGE, MAP_SHARED);
 
-	if (madvise(p, RANDOM_PAGES * PAGE, MADV_RANDOM) != 0)
-		fail("madvise", errno, 0);
+	advise(p, RANDOM_PAGES * PAGE, MADV_RANDOM);
 	queues(&active, &inactive);
 	expect_words(p, 0, RANDOM_PAGES, "a random read");
 	queues(&active_after, &inactive_after);
@@ -60,8 +59,7 @@ int main(void)
 
 	pagertest_setup(PAGES, false);
 	p = pager_start(&pagertest_ops, MAP_SHARED);
-	if (madvise(p, PAGES * PAGE, MADV_SEQUENTIAL) != 0)
-		fail("madvise", errno, 0);
+	advise(p, PAGES * PAGE, MADV_SEQUENTIAL);
 	rehearse_reads();
 	random_reads_activate();
 
@@ -84,9 +82,7 @@ int main(void)
 	if (minflt() + majflt() != faults)
 		fail("faults reading again", minflt() + majflt() - faults, 0);
 
-	if (munmap(p, PAGES * PAGE) != 0)
-		fail("munmap", errno, 0);
-	pager_finish();
+	pager_finish(p);
 	printf("pager_sequential: ok: %d requests; active %+ld, inactive %+ld\n", requests,
 	       active_after - active, inactive_after - inactive);
 	return 0;

@@ -102,9 +102,7 @@ int main(void)
 	expect_pageout(n + 5, 13, 1);
 	expect_stored(p, 13, "at exit");
 
-	if (munmap(p, PAGES * PAGE) != 0)
-		fail("munmap", errno, 0);
-	pager_finish();
+	pager_finish(p);
 	if (plog->nrecords != n + 6)
 		fail("requests after the last write-back", plog->nrecords - (n + 6), 0);
 	printf("pager_writeback: ok\n");

@@ -16,8 +16,7 @@
  *	pagertest_setup(PAGES, false);		the log (and a store or not)
  *	p = pager_start(&pagertest_ops, MAP_SHARED);
  *	... faults, clients; checks of plog->pageins, plog->records[] ...
- *	munmap(p, ...);
- *	pager_finish();				it closed; the pager exited 0
+ *	pager_finish(p);			unmapped, closed; the pager exited 0
  *
  * A test whose pager misbehaves (fails, dies, hangs) writes a fill that
  * calls pagertest_fill and adds its twist.
@@ -26,6 +25,7 @@
 #define TESTS_SYS_PAGERTEST_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "systest.h"
 #include "libpager.h"
@@ -112,6 +112,19 @@ static inline void log_request(uint32_t kind, uint64_t offset, size_t len, int r
 	}
 }
 
+/* Does a request of len bytes from `offset` cover page `page`? */
+static inline bool covers(uint64_t offset, size_t len, int page)
+{
+	return offset <= (uint64_t)page * PAGE && (uint64_t)page * PAGE < offset + len;
+}
+
+/* A fill that fails: logged, and EIO for the VM server. */
+static inline int fill_failed(uint64_t offset, size_t len)
+{
+	log_request(PAGER_PAGEIN, offset, len, EIO);
+	return EIO;
+}
+
 /* The pager's callbacks: fill from the store (or the pattern), write back to it. */
 static inline int pagertest_fill(void *cookie, uint64_t offset, void *pages, size_t len)
 {
@@ -153,24 +166,34 @@ static const struct pager_ops pagertest_ops = {
 };
 
 /*
+ * Spins, yielding, until the counter of struct vmmeter at `field` (an
+ * offsetof) reaches `target`; fails after a long while.
+ */
+static inline void wait_for_meter(size_t field, long target, const char *what)
+{
+	struct vmmeter v;
+	long spins, now;
+
+	for (spins = 0;; spins++) {
+		get_meter(&v);
+		if ((now = *(const long *)((const char *)&v + field)) >= target)
+			return;
+		if (spins == SYSTEST_SPINS)
+			failf("pid %ld gave up waiting for %s (%ld, want %ld)", (long)getpid(), what,
+			      now, target);
+		k_yield();
+	}
+}
+
+/*
  * In a fill: holds the answer until v_intrans reaches plog->intrans_target,
  * that is, until as many faults as the test expects wait for the pages
  * being read - so that they overlap the page-in whatever the scheduler does.
  */
 static inline void hold_for_waiters(void)
 {
-	struct vmmeter v;
-	long spins;
-
-	for (spins = 0;; spins++) {
-		get_meter(&v);
-		if ((long)v.v_intrans >= plog->intrans_target)
-			return;
-		if (spins == SYSTEST_SPINS)
-			failf("the pager gave up waiting for v_intrans %ld (now %ld)",
-			      plog->intrans_target, (long)v.v_intrans);
-		k_yield();
-	}
+	wait_for_meter(offsetof(struct vmmeter, v_intrans), plog->intrans_target,
+		       "faults to wait for the page-in");
 }
 
 /* Sets the v_intrans hold_for_waiters waits for: `waiters` more faults than now. */
@@ -190,6 +213,13 @@ static inline char *map_object(uint64_t offset, size_t len, int flags)
 	if (p == MAP_FAILED)
 		failf("pager_map of %zu bytes at %lu: errno %d", len, (unsigned long)offset, errno);
 	return p;
+}
+
+/* madvise, or fail. */
+static inline void advise(void *p, size_t len, int advice)
+{
+	if (madvise(p, len, advice) != 0)
+		failf("madvise(%p, %zu, %d): errno %d", p, len, advice, errno);
 }
 
 /*
@@ -220,9 +250,14 @@ static inline char *pager_start(const struct pager_ops *ops, int flags)
 	return p;
 }
 
-/* The object has closed (every mapping gone): the pager must have ended well. */
-static inline void pager_finish(void)
+/*
+ * Unmaps the test's last mapping of the whole object, at p: the object
+ * closes, and the pager must end well.
+ */
+static inline void pager_finish(char *p)
 {
+	if (munmap(p, object_size) != 0)
+		fail("munmap", errno, 0);
 	expect_exit(wait_child(pager_pid, "the pager"), 0, "the pager");
 	if (plog->closes != 1)
 		fail("closes", plog->closes, 1);
