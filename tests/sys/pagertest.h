@@ -19,7 +19,8 @@
  *	pager_finish(p);			unmapped, closed; the pager exited 0
  *
  * A test whose pager misbehaves (fails, dies, hangs) writes a fill that
- * calls pagertest_fill and adds its twist.
+ * calls pagertest_fill and adds its twist. The pager benchmarks
+ * (tests/bench/pager_*.c) start their pager here too.
  */
 #ifndef TESTS_SYS_PAGERTEST_H
 #define TESTS_SYS_PAGERTEST_H
@@ -242,7 +243,7 @@ static inline char *pager_start(const struct pager_ops *ops, int flags)
 		if (pager_release(handle) != 0)
 			failf("pager_release: errno %d", errno);
 		pager_serve();
-		exit(0);
+		_exit(0);
 	}
 	wait_until(&plog->ready, 1, "the pager to make its object");
 	p = map_object(0, object_size, flags);
