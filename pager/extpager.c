@@ -74,11 +74,18 @@ static struct ext_object *ext_lookup(uint64_t handle)
 	return &ext_objects[slot];
 }
 
+/*
+ * A closing object (its last reference gone, its death waiting for its
+ * write-backs) is no longer one to map: it would take a reference on an
+ * object that is already dead, and pages that are about to go.
+ */
 vm_object_t pager_object(uint64_t handle)
 {
 	struct ext_object *eo = ext_lookup(handle);
 
-	return eo != NULL ? eo->object : NULL;
+	if (eo == NULL || (eo->object->flags & OBJ_DEAD))
+		return NULL;
+	return eo->object;
 }
 
 /* ---- requests ---------------------------------------------------------- */

@@ -70,6 +70,21 @@ static void reply_late(struct proc *p, struct ipc_msg *m)
 		proc_kill(p, SIGBUS, BUS_OOMERR, 0, 0);
 }
 
+/*
+ * Does the failed I/O fail the call that waited for it? A failed read
+ * fails a call that needed the data (mlock); a failed write-back fails
+ * msync, which was to store it (running it again would only try again).
+ * Otherwise the call runs again: mlock behind another's failed write-back
+ * finds its page still in memory, msync behind a failed read finds
+ * nothing of it to store.
+ */
+static bool call_failed_by(uint32_t label, enum io_result result)
+{
+	if (label == VM_MSYNC)
+		return result == IO_PAGEOUT_FAILED;
+	return result == IO_PAGEIN_FAILED && label != MSG_EXCEPTION;
+}
+
 /* Handles a parked message again, now that its page is not busy. */
 static void replay(struct proc *p, enum io_result result)
 {
@@ -78,8 +93,8 @@ static void replay(struct proc *p, enum io_result result)
 	if (TAG_LABEL(m.tag) == MSG_PAGE_FAULT) {
 		vm_page_fault_resume(p, &m, &p->pwait.info, p->pwait.counted,
 				     result == IO_PAGEIN_FAILED);
-	} else if (result != IO_OK && TAG_LABEL(m.tag) != MSG_EXCEPTION) {
-		m.tag = TAG(EIO, 0);	/* the call fails: its data could not be had */
+	} else if (call_failed_by(TAG_LABEL(m.tag), result)) {
+		m.tag = TAG(EIO, 0);
 	} else {
 		vm_handle(p, &m);
 	}

@@ -374,6 +374,8 @@ static void do_vmmeter(struct ipc_msg *m)
 		.v_intrans = vm_cnt.v_intrans, .v_page_count = vm_cnt.v_page_count,
 		.v_free_count = vm_cnt.v_free_count, .v_wire_count = vm_cnt.v_wire_count,
 		.v_objects = vm_cnt.v_objects, .v_prefaults = vm_cnt.v_prefaults,
+		.v_active_count = vm_page_queue_length(PQ_ACTIVE),
+		.v_inactive_count = vm_page_queue_length(PQ_INACTIVE),
 	};
 
 	memcpy(reply_buffer(), &v, sizeof(v));

@@ -9,6 +9,12 @@
 #include <string.h>
 #include "vmserver.h"
 
+/*
+ * A page a pager has not supplied yet (KERN_PENDING: its page-in has
+ * started, or another's is under way) counts as bad memory: the server
+ * cannot wait in the middle of a call, and a process whose signal frame or
+ * context is not in memory ends as one with a bad stack does.
+ */
 static int kern_to_errno(int rv)
 {
 	return rv == KERN_RESOURCE_SHORTAGE ? -ENOMEM : -EFAULT;
@@ -18,6 +24,7 @@ static int copy(struct proc *p, vm_offset_t va, void *buf, size_t len, bool out)
 {
 	while (len > 0) {
 		size_t chunk = PAGE_SIZE - (va & PAGE_MASK);
+		struct vm_fault_info info;	/* where a pending fault says what it waits for */
 		uint8_t *page;
 		vm_page_t m;
 		int rv;
@@ -25,7 +32,7 @@ static int copy(struct proc *p, vm_offset_t va, void *buf, size_t len, bool out)
 		if (chunk > len)
 			chunk = len;
 		rv = vm_fault(p->map, va, out ? VM_PROT_WRITE : VM_PROT_READ,
-			      out ? VM_FAULT_DIRTY : VM_FAULT_NORMAL, NULL);
+			      out ? VM_FAULT_DIRTY : VM_FAULT_NORMAL, &info);
 		if (rv != KERN_SUCCESS)
 			return kern_to_errno(rv);
 		m = pmap_lookup(p->map->pmap, trunc_page(va), NULL);

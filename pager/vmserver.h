@@ -153,7 +153,7 @@ extern uint64_t pager_timeout_ms;	/* boot option pager_timeout= */
 void pager_request_create(struct proc *p, struct ipc_msg *m);
 void pager_request_release(struct proc *p, struct ipc_msg *m);
 void pager_request_wait(struct proc *p, struct ipc_msg *m);
-/* The object a handle names, or NULL: for VM_MMAP_OBJECT. */
+/* The object a handle names, or NULL (none, or closing): for VM_MMAP_OBJECT. */
 vm_object_t pager_object(uint64_t handle);
 /* p is ending: its requests fail, its objects lose their pager. */
 void pager_proc_exit(struct proc *p);

@@ -267,6 +267,11 @@ void vm_page_deactivate(vm_page_t m)
 	requeue(m, PQ_INACTIVE);
 }
 
+uint64_t vm_page_queue_length(enum vm_page_queue queue)
+{
+	return queues[queue].count;
+}
+
 uint64_t vm_page_prezero(uint64_t n)
 {
 	struct pagequeue *q = &queues[PQ_FREE];

@@ -83,6 +83,9 @@ void vm_page_activate(vm_page_t m);
 /* Lowers a page's priority: the inactive queue (MADV_DONTNEED, drop-behind). */
 void vm_page_deactivate(vm_page_t m);
 
+/* How many pages are on `queue` now (FreeBSD's v_active_count and friends). */
+uint64_t vm_page_queue_length(enum vm_page_queue queue);
+
 /* Zeroes up to n free pages ahead of need; returns how many it zeroed. */
 uint64_t vm_page_prezero(uint64_t n);
 

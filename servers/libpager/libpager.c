@@ -21,6 +21,7 @@ static struct served {
 	void *cookie;
 	uint64_t size;			/* bytes: the callbacks see none past it */
 } served[MAX_OBJECTS];
+static int nserved;		/* slots used so far: the rest were never touched */
 
 /* The answer the next VM_PAGER_WAIT carries. */
 static uint64_t done_id, done_result;
@@ -29,7 +30,7 @@ static struct served *find(uint64_t handle)
 {
 	int i;
 
-	for (i = 0; i < MAX_OBJECTS; i++)
+	for (i = 0; i < nserved; i++)
 		if (served[i].handle != 0 && served[i].handle == handle)
 			return &served[i];
 	return NULL;
@@ -41,7 +42,7 @@ uint32_t pager_create(const struct pager_ops *ops, void *cookie, uint64_t size)
 	struct served *s = served;
 	int error;
 
-	while (s < served + MAX_OBJECTS && s->handle != 0)
+	while (s < served + nserved && s->handle != 0)
 		s++;
 	if (s == served + MAX_OBJECTS) {
 		errno = ENOMEM;
@@ -56,6 +57,8 @@ uint32_t pager_create(const struct pager_ops *ops, void *cookie, uint64_t size)
 		return 0;
 	}
 	*s = (struct served){ (uint32_t)m.w[0], ops, cookie, size };
+	if (s == served + nserved)
+		nserved++;
 	return s->handle;
 }
 

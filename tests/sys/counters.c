@@ -3,15 +3,16 @@
 /*
  * The VM counters count what happens. Writing N new anonymous pages takes
  * N faults (v_vm_faults and ru_minflt), N zero fills (v_zfod), N frames
- * (v_free_count), one new object (v_objects - born at the first fault, not
- * at mmap); reading N new pages also zero-fills; touching resident pages
- * again takes no faults; munmap gives the frames and the object back. The
- * program's own text came from the image pager: ru_majflt and v_io_faults
- * are not zero, and anonymous faults do not add to ru_majflt. Pages zeroed
- * ahead (vm_prezero) count as v_ozfod when a zero fill takes them. After
- * mprotect removes the mappings of resident pages, touching them again
- * maps neighbours ahead (v_prefaults): fewer faults than pages. Throughout,
- * v_page_count stays put and free + wired <= pages.
+ * (v_free_count) on the active queue (v_active_count), one new object
+ * (v_objects - born at the first fault, not at mmap); reading N new pages
+ * also zero-fills; touching resident pages again takes no faults; munmap
+ * gives the frames and the object back. The program's own text came from
+ * the image pager: ru_majflt and v_io_faults are not zero, and anonymous
+ * faults do not add to ru_majflt. Pages zeroed ahead (vm_prezero) count as
+ * v_ozfod when a zero fill takes them. After mprotect removes the mappings
+ * of resident pages, touching them again maps neighbours ahead
+ * (v_prefaults): fewer faults than pages. Throughout, v_page_count stays
+ * put and free + wired <= pages.
  */
 #include <sys/mman.h>
 #define TEST_NAME "counters"
@@ -81,6 +82,8 @@ int main(void)
 	expect_delta("frames in use", (long)v1.v_free_count, (long)v0.v_free_count, N,
 		     N + FRAME_SLACK);
 	expect_delta("v_objects", (long)v0.v_objects, (long)v1.v_objects, 1, 1);
+	expect_delta("v_active_count", (long)v0.v_active_count, (long)v1.v_active_count, N,
+		     N + SLACK);
 	printf("counters: %d writes to new pages: %ld zero fills, %ld faults, frames %ld\n", N,
 	       (long)(v1.v_zfod - v0.v_zfod), r1.ru_minflt - r0.ru_minflt,
 	       (long)(v0.v_free_count - v1.v_free_count));

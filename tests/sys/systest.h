@@ -351,14 +351,26 @@ static inline void expect_access(volatile char *addr, int write, int signo, int 
 		      code);
 }
 
-/* The minor faults (ru_minflt) this process has taken so far. */
-static inline long minflt(void)
+/* This process's resource usage so far; fails if it cannot be had. */
+static inline struct rusage rusage_self(void)
 {
 	struct rusage ru;
 
 	if (getrusage(RUSAGE_SELF, &ru) != 0)
 		fail("getrusage", errno, 0);
-	return ru.ru_minflt;
+	return ru;
+}
+
+/* The minor faults (ru_minflt) this process has taken so far. */
+static inline long minflt(void)
+{
+	return rusage_self().ru_minflt;
+}
+
+/* The major faults (ru_majflt): those that started a pager's page-in. */
+static inline long majflt(void)
+{
+	return rusage_self().ru_majflt;
 }
 
 #endif

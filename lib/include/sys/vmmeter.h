@@ -15,6 +15,8 @@ struct vmmeter {
 	unsigned long v_wire_count;	/* ... that are wired */
 	unsigned long v_objects;	/* live VM objects */
 	unsigned long v_prefaults;	/* pages mapped ahead by prefault */
+	unsigned long v_active_count;	/* pages in use, recently touched */
+	unsigned long v_inactive_count;	/* ... not lately: the first to go */
 };
 
 /* Fills *vm with the current counters; returns 0, or -1 with errno set. */
