@@ -64,6 +64,11 @@ static uint16_t generation;
 static uint32_t next_request_id = 1;
 static struct vm_zone request_zone;
 static bool zone_ready;
+/*
+ * The last request freed, kept for the next: with one page-in at a time,
+ * the zone would otherwise make and free a slab for every request.
+ */
+static struct pager_io *spare_request;
 
 static struct ext_object *ext_lookup(uint64_t handle)
 {
@@ -211,7 +216,10 @@ static struct pager_io *request_new(struct ext_object *eo, enum pager_request ki
 		vm_zone_init(&request_zone, "pager request", sizeof(struct pager_io));
 		zone_ready = true;
 	}
-	if ((r = vm_zone_alloc(&request_zone)) == NULL)
+	/* Not zeroed: a request is 1 KiB, mostly page pointers set just below. */
+	if ((r = spare_request) != NULL)
+		spare_request = NULL;
+	else if ((r = vm_zone_alloc_uninit(&request_zone)) == NULL)
 		return NULL;
 	r->id = next_request_id++;
 	if (next_request_id == 0)
@@ -219,11 +227,12 @@ static struct pager_io *request_new(struct ext_object *eo, enum pager_request ki
 	r->kind = kind;
 	r->handle = eo->handle;
 	r->pager = eo->pager;
+	r->pindex = count > 0 ? ma[0]->pindex : 0;
 	r->count = count;
-	if (count > 0) {
-		r->pindex = ma[0]->pindex;
-		memcpy(r->ma, ma, sizeof(ma[0]) * (size_t)count);
-	}
+	memcpy(r->ma, ma, sizeof(ma[0]) * (size_t)count);
+	r->lent = r->expired = false;
+	r->timer = (struct timer){ 0 };
+	r->next = NULL;
 	return r;
 }
 
@@ -255,7 +264,10 @@ static void request_complete(struct pager_io *r, bool ok)
 	else if (r->kind == PAGER_PAGEIN)
 		for (i = 0; i < r->count; i++)
 			vm_page_free(r->ma[i]);	/* abandoned: in no object */
-	vm_zone_free(&request_zone, r);
+	if (spare_request == NULL)
+		spare_request = r;
+	else
+		vm_zone_free(&request_zone, r);
 }
 
 /* ---- the VM core's pager ops ------------------------------------------ */
