@@ -6,8 +6,9 @@
  * reach the disk: after msync, MS_INVALIDATE drops the cached pages and a
  * read pages them in again from the disk); the part of the last page past
  * the end reads as zeros, a page wholly past it is SIGBUS/BUS_OBJERR.
- * tests/files holds hello.txt ("hello, world\n"), an empty file, and
- * pattern.bin: 41060 bytes, byte i = (7i + i / 4096) mod 251.
+ * tests/files holds hello.txt ("hello, world\n"), an empty file,
+ * pattern.bin: 41060 bytes, byte i = (7i + i / 4096) mod 251, and files in
+ * subdirectories, one with a path longer than a ustar name (its prefix).
  */
 #define TEST_NAME "fs_files"
 #include <fcntl.h>
@@ -66,6 +67,21 @@ static void test_read_seek_stat(void)
 		fail("writable shared mapping of a read-only file", errno, 0);
 	if (close(fd) != 0 || read(fd, &c, 1) != -1 || errno != EBADF)
 		fail("read after close", errno, 0);
+}
+
+#define LONG_DIR "sub/a_directory_whose_name_is_long_enough_that_the_whole_path_needs_the_ustar_prefix_field"
+
+static void test_subdirectories(void)
+{
+	int fd = open_or_fail("/sub/nested.txt", O_RDONLY);
+
+	expect_read(fd, "nested\n", "a file in a subdirectory");
+	close(fd);
+	fd = open_or_fail("/" LONG_DIR "/deep.txt", O_RDONLY);
+	expect_read(fd, "deep\n", "a file whose path needs the prefix");
+	close(fd);
+	if (open("/sub", O_RDONLY) != -1 || errno != ENOENT)
+		fail("open of a directory", errno, 0);
 }
 
 static void test_errors(void)
@@ -180,6 +196,7 @@ static void test_write_and_fork(void)
 int main(void)
 {
 	test_read_seek_stat();
+	test_subdirectories();
 	test_errors();
 	test_private_mapping();
 	test_past_the_end();
