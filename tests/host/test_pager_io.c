@@ -82,6 +82,40 @@ static void fault_async(vm_offset_t va, vm_prot_t type)
 }
 
 /*
+ * A read fault maps a clean page writable; a write then goes through
+ * without a fault, and only the hardware's dirty bit knows. Taking the
+ * right to write away (mprotect) must keep that bit, or msync thinks the
+ * page clean and MS_INVALIDATE throws the write away.
+ */
+static void write_survives_mprotect_to(vm_prot_t prot)
+{
+	uint8_t b = 0;
+	vm_page_t m;
+
+	open_file(SIM_SYNC);
+	CHECK_EQ(user_access(map, va_of(0), false, &b), KERN_SUCCESS);
+	b = 0x42;
+	CHECK_EQ(user_access(map, va_of(0), true, &b), KERN_SUCCESS);
+	m = page_of(0);
+	CHECK(!m->dirty && pmap_is_modified(m));	/* the hardware alone saw it */
+	CHECK_EQ(vm_map_protect(map, BASE, va_of(NPAGES), prot), KERN_SUCCESS);
+	CHECK(m->dirty);
+	CHECK_EQ(vm_map_sync(map, BASE, va_of(NPAGES), true, NULL), VM_PAGER_OK);
+	CHECK_EQ(file.store[0], 0x42);
+	close_file();
+}
+
+static void write_survives_mprotect_read_only(void)
+{
+	write_survives_mprotect_to(VM_PROT_READ);
+}
+
+static void write_survives_mprotect_none(void)
+{
+	write_survives_mprotect_to(VM_PROT_NONE);
+}
+
+/*
  * msync hands dirty pages to the store busy, clean and write-protected:
  * reads go on, a write waits for the I/O (v_intrans) and dirties the page
  * again.
@@ -215,6 +249,9 @@ static void object_outlives_its_last_reference_during_io(void)
 }
 
 static const struct test_case cases[] = {
+	{ "a write only the hardware saw survives mprotect(PROT_READ)",
+	  write_survives_mprotect_read_only },
+	{ "... and mprotect(PROT_NONE)", write_survives_mprotect_none },
 	{ "msync writes back busy, write-protected pages",
 	  msync_writes_back_busy_write_protected_pages },
 	{ "a failed write-back keeps the page dirty", failed_write_back_keeps_the_page_dirty },
