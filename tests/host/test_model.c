@@ -78,10 +78,9 @@
  *   MODEL_TRACE=1       prints each step
  *   MODEL_NO_CHAINS=1   leaves out the chain checks (to look past a failure there)
  */
-#include <stdarg.h>
 #include <stdlib.h>
 #include "harness.h"
-#include "seeded.h"
+#include "model.h"
 #include "vm_radix.h"
 
 SEEDED_SANITIZER_OPTIONS
@@ -102,7 +101,7 @@ SEEDED_SANITIZER_OPTIONS
 #define MAX_PAGERS  8		/* pager objects per sequence */
 #define MAX_PAGER_SIZE 40	/* pages */
 #define MAX_OBJECTS (NSPACES * MPAGES * 4 + MAX_PAGERS)
-#define MAX_CELLS   (NSPACES * MPAGES)	/* each mapped page holds one */
+_Static_assert(NSPACES * MPAGES <= MODEL_MAX_CELLS, "a cell for each mapped page");
 
 #define R   VM_PROT_READ
 #define RW  (VM_PROT_READ | VM_PROT_WRITE)
@@ -116,15 +115,6 @@ SEEDED_SANITIZER_OPTIONS
  */
 static const vm_prot_t prot_choices[] = { VM_PROT_NONE, R, RW, RX, RWX };
 #define NPROTS ((int)(sizeof(prot_choices) / sizeof(prot_choices[0])))
-
-/* What one or more process pages see: see the comment at the top. */
-struct cell {
-	int refs;			/* pages that hold it; 0: free */
-	uint8_t data[PAGE_SIZE];
-};
-
-static struct cell cells[MAX_CELLS];
-static int free_cells[MAX_CELLS], nfree_cells;
 
 struct mpage {
 	bool mapped;
@@ -203,25 +193,8 @@ static struct {
 
 static const uint8_t zero_page[PAGE_SIZE];
 
-/* MODEL_TRACE=1 in the environment: print each step (for replaying a seed). */
-static bool tracing;
 /* MODEL_NO_CHAINS=1: skip the chain bounds (to hunt for other failures first). */
 static bool no_chains;
-
-static void trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void trace(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!tracing)
-		return;
-	printf("  [%llu] ", (unsigned long long)seeded_current_step());
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
 
 static uint64_t mix(uint64_t x)
 {
@@ -343,35 +316,6 @@ static bool in_map(vm_offset_t va)
 	return va >= USER_MIN && va < USER_MAX;
 }
 
-static void cells_reset(void)
-{
-	int c;
-
-	nfree_cells = 0;
-	for (c = MAX_CELLS - 1; c >= 0; c--) {
-		cells[c].refs = 0;
-		free_cells[nfree_cells++] = c;
-	}
-}
-
-static int cell_new(void)
-{
-	int c;
-
-	REQUIRE(nfree_cells > 0);
-	c = free_cells[--nfree_cells];
-	REQUIRE_EQ(cells[c].refs, 0);
-	cells[c].refs = 1;
-	return c;
-}
-
-static void cell_release(int c)
-{
-	REQUIRE(cells[c].refs > 0);
-	if (--cells[c].refs == 0)
-		free_cells[nfree_cells++] = c;
-}
-
 static uint8_t *page_data(const struct space *s, int p)
 {
 	return cells[s->page[p].cell].data;
@@ -385,7 +329,7 @@ static void page_map_new(struct mpage *mp, vm_prot_t prot, vm_prot_t max, int in
 	mp->prot = prot;
 	mp->max = max;
 	mp->inherit = (uint8_t)inherit;
-	mp->cell = cell_new();
+	mp->cell = cell_new(NULL);
 }
 
 static void page_unmap(struct mpage *mp)
@@ -399,9 +343,8 @@ static void page_unmap(struct mpage *mp)
 static void page_make_private(struct mpage *mp)
 {
 	if (mp->cow && cells[mp->cell].refs > 1) {
-		int c = cell_new();
+		int c = cell_new(cells[mp->cell].data);
 
-		memcpy(cells[c].data, cells[mp->cell].data, PAGE_SIZE);
 		cell_release(mp->cell);
 		mp->cell = c;
 	}
@@ -747,13 +690,6 @@ static void forget_removed_wired_mappings(uint64_t cow_faults_before)
 	}
 }
 
-static int compare_pointers(const void *a, const void *b)
-{
-	uintptr_t x = (uintptr_t)*(void *const *)a, y = (uintptr_t)*(void *const *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static vm_object_t objects[MAX_OBJECTS];
 static int refs[MAX_OBJECTS], shadows[MAX_OBJECTS], users[MAX_OBJECTS];
 static int nobjects;
@@ -765,11 +701,7 @@ static uint64_t nboot_wired;
 
 static int object_index(vm_object_t o)
 {
-	vm_object_t *found = bsearch(&o, objects, (size_t)nobjects, sizeof(objects[0]),
-				     compare_pointers);
-
-	REQUIRE(found != NULL);
-	return (int)(found - objects);
+	return objects_index(objects, nobjects, o);
 }
 
 static int frame_of(vm_page_t m)
@@ -917,8 +849,8 @@ static void check_chains(void)
 /* The model itself: cell references, and no cell both shared and copy-on-write. */
 static void check_cells(void)
 {
-	static int holders[MAX_CELLS], cows[MAX_CELLS];
-	int i, p, used = 0;
+	static int holders[MODEL_MAX_CELLS], cows[MODEL_MAX_CELLS];
+	int i, p;
 
 	memset(holders, 0, sizeof(holders));
 	memset(cows, 0, sizeof(cows));
@@ -935,12 +867,9 @@ static void check_cells(void)
 			REQUIRE(!mp->wired || !mp->cow);
 		}
 	}
-	for (i = 0; i < MAX_CELLS; i++) {
-		REQUIRE_EQ(cells[i].refs, holders[i]);
+	for (i = 0; i < MODEL_MAX_CELLS; i++)
 		REQUIRE(holders[i] < 2 || cows[i] == 0 || cows[i] == holders[i]);
-		used += holders[i] > 0;
-	}
-	REQUIRE_EQ(used + nfree_cells, MAX_CELLS);
+	cells_check(holders);
 }
 
 /*
@@ -975,10 +904,7 @@ static void check_global(void)
 	for (i = 0; i < ntpagers; i++)
 		if (tpagers[i].held)
 			objects[n++] = tpagers[i].object;
-	qsort(objects, (size_t)n, sizeof(objects[0]), compare_pointers);
-	for (nobjects = 0, i = 0; i < n; i++)
-		if (nobjects == 0 || objects[nobjects - 1] != objects[i])
-			objects[nobjects++] = objects[i];
+	nobjects = objects_sort_unique(objects, n);
 	REQUIRE_EQ(vm_cnt.v_objects, nobjects);
 	memset(refs, 0, sizeof(refs[0]) * (size_t)nobjects);
 	memset(shadows, 0, sizeof(shadows[0]) * (size_t)nobjects);
@@ -1048,8 +974,7 @@ static void check_global(void)
 		bool reachable = tpagers[i].live;
 
 		if (reachable)
-			reachable = bsearch(&tpagers[i].object, objects, (size_t)nobjects,
-					    sizeof(objects[0]), compare_pointers) != NULL;
+			reachable = objects_contain(objects, nobjects, tpagers[i].object);
 		REQUIRE_EQ(reachable, tpagers[i].live);
 	}
 	REQUIRE_EQ(resident_pages + vm_cnt.v_free_count + vm_cnt.v_wire_count - user_wired,
@@ -1066,17 +991,13 @@ static void check_global(void)
 
 static struct space *random_space(void)
 {
-	int i, n = 0, pick;
+	bool live[NSPACES];
+	int i;
 
 	for (i = 0; i < NSPACES; i++)
-		n += spaces[i].map != NULL;
-	if (n == 0)
-		return NULL;
-	pick = (int)rng_below((uint64_t)n);
-	for (i = 0; i < NSPACES; i++)
-		if (spaces[i].map != NULL && pick-- == 0)
-			break;
-	return &spaces[i];
+		live[i] = spaces[i].map != NULL;
+	i = model_pick_eligible(live, NSPACES);
+	return i >= 0 ? &spaces[i] : NULL;
 }
 
 static struct space *free_slot(void)
@@ -1317,8 +1238,8 @@ static void op_map(struct space *s, enum source src)
 
 	rv = vm_map_insert(s->map, object, offset, start, end, prot, max, cow);
 	trace("space %d: map %s [%#lx, %#lx) prot %d max %d object %u offset %lu cow %d: %d",
-	      (int)(s - spaces), source_names[src], (unsigned long)start, (unsigned long)end, prot,
-	      max, object != NULL ? object->id : 0, (unsigned long)offset, cow, rv);
+		    (int)(s - spaces), source_names[src], (unsigned long)start, (unsigned long)end, prot,
+		    max, object != NULL ? object->id : 0, (unsigned long)offset, cow, rv);
 	if (!require_rv(rv, expected) || rv != KERN_SUCCESS) {
 		if (object != NULL)
 			vm_object_deallocate(object);	/* the reference stays ours */
@@ -1401,7 +1322,7 @@ static void op_unmap(struct space *s)
 
 	random_range(s, &start, &end);
 	trace("space %d: unmap [%#lx, %#lx)", (int)(s - spaces), (unsigned long)start,
-	      (unsigned long)end);
+		    (unsigned long)end);
 	if (require_rv(vm_map_delete(s->map, start, end), KERN_SUCCESS)) {
 		for (p = first_page(s, start); p < last_page(s, end); p++)
 			page_unmap(&s->page[p]);
@@ -1437,7 +1358,7 @@ static void op_protect(struct space *s)
 			if (prot & ~s->page[p].max)
 				expected = KERN_PROTECTION_FAILURE;
 	trace("space %d: protect [%#lx, %#lx) %d", (int)(s - spaces), (unsigned long)start,
-	      (unsigned long)end, prot);
+		    (unsigned long)end, prot);
 	if (require_rv(vm_map_protect(s->map, start, end, prot), expected)) {
 		if (expected == KERN_SUCCESS)
 			for (p = first_page(s, start); p < last_page(s, end); p++)
@@ -1465,9 +1386,9 @@ static void access_byte(struct space *s, int p, unsigned off, bool write)
 	rv = user_access_info(s->map, page_va(s, p) + off, write, &b, &info);
 	stats.accesses++;
 	trace("space %d: %s %#lx: %d (fault outcome %d, object %u depth %d, prefaulted %d, "
-	      "paged in %d)", (int)(s - spaces), write ? "write" : "read",
-	      (unsigned long)(page_va(s, p) + off), rv, info.outcome, info.object_id, info.depth,
-	      info.prefaulted, info.paged_in);
+		    "paged in %d)", (int)(s - spaces), write ? "write" : "read",
+		    (unsigned long)(page_va(s, p) + off), rv, info.outcome, info.object_id, info.depth,
+		    info.prefaulted, info.paged_in);
 	/* A fault that ran out of memory changed no byte. */
 	if (!require_rv(rv, expected) || rv != KERN_SUCCESS)
 		return;
@@ -1538,7 +1459,7 @@ static void op_pmap_remove(struct space *s)
 
 	random_range(s, &start, &end);
 	trace("space %d: pmap_remove [%#lx, %#lx)", (int)(s - spaces), (unsigned long)start,
-	      (unsigned long)end);
+		    (unsigned long)end);
 	lo = first_page(s, start);
 	hi = last_page(s, end);
 	for (p = lo; p < hi; p++)
@@ -1572,7 +1493,7 @@ static void op_fault(struct space *s)
 
 	rv = vm_fault(s->map, page_va(s, p) + random_offset(), type, flags, NULL);
 	trace("space %d: vm_fault %#lx type %d flags %d: %d", (int)(s - spaces),
-	      (unsigned long)page_va(s, p), type, flags, rv);
+		    (unsigned long)page_va(s, p), type, flags, rv);
 	require_rv(rv, expected);
 }
 
@@ -1596,7 +1517,7 @@ static void op_madvise(struct space *s)
 		expected = model_range_mapped(s, start, end) ? KERN_SUCCESS : KERN_INVALID_ADDRESS;
 	rv = vm_map_madvise(s->map, start, end, advice);
 	trace("space %d: madvise [%#lx, %#lx) %d: %d", (int)(s - spaces), (unsigned long)start,
-	      (unsigned long)end, advice, rv);
+		    (unsigned long)end, advice, rv);
 	stats.madvises++;
 	if (!require_rv(rv, expected) || rv != KERN_SUCCESS)
 		return;
@@ -1638,7 +1559,7 @@ static void op_inherit(struct space *s)
 		expected = model_range_mapped(s, start, end) ? KERN_SUCCESS : KERN_INVALID_ADDRESS;
 	rv = vm_map_inherit(s->map, start, end, inheritance);
 	trace("space %d: minherit [%#lx, %#lx) %d: %d", (int)(s - spaces), (unsigned long)start,
-	      (unsigned long)end, inheritance, rv);
+		    (unsigned long)end, inheritance, rv);
 	stats.inherits++;
 	if (require_rv(rv, expected)) {
 		if (rv == KERN_SUCCESS)
@@ -1681,7 +1602,7 @@ static void op_fork(struct space *s)
 		if (mp->mapped && mp->inherit == VM_INHERIT_COPY && !mp->wired && !mp->cow &&
 		    cells[mp->cell].refs > 1) {
 			trace("space %d: fork skipped (page %d is shared and inherited as a copy)",
-			      (int)(s - spaces), p);
+				    (int)(s - spaces), p);
 			stats.forks_skipped++;
 			return;
 		}
@@ -1693,7 +1614,7 @@ static void op_fork(struct space *s)
 	}
 	child->map = vm_map_fork(s->map);
 	trace("space %d: fork into space %d: %s", (int)(s - spaces), (int)(child - spaces),
-	      child->map != NULL ? "ok" : "out of memory");
+		    child->map != NULL ? "ok" : "out of memory");
 	stats.forks++;
 	if (child->map == NULL) {
 		/* The parent is as it was, as far as anyone can see. */
@@ -1718,8 +1639,7 @@ static void op_fork(struct space *s)
 			cells[mp->cell].refs++;
 			stats.fork_shared_pages++;
 		} else if (mp->wired) {
-			cp->cell = cell_new();
-			memcpy(cells[cp->cell].data, page_data(s, p), PAGE_SIZE);
+			cp->cell = cell_new(page_data(s, p));
 			stats.fork_copied_now++;
 		} else {
 			mp->cow = cp->cow = true;
@@ -1809,7 +1729,7 @@ static void op_wire(struct space *s)
 		was[p] = s->page[p].wired;
 	rv = vm_map_wire(s->map, start, end, NULL);
 	trace("space %d: mlock [%#lx, %#lx): %d", (int)(s - spaces), (unsigned long)start,
-	      (unsigned long)end, rv);
+		    (unsigned long)end, rv);
 	stats.wires++;
 	/* Entries before the failing one are wired first: memory may run out there. */
 	if (rv == KERN_RESOURCE_SHORTAGE && expected != KERN_INVALID_ADDRESS)
@@ -1850,7 +1770,7 @@ static void op_unwire(struct space *s)
 	expected = model_range_mapped(s, start, end) ? KERN_SUCCESS : KERN_INVALID_ADDRESS;
 	rv = vm_map_unwire(s->map, start, end);
 	trace("space %d: munlock [%#lx, %#lx): %d", (int)(s - spaces), (unsigned long)start,
-	      (unsigned long)end, rv);
+		    (unsigned long)end, rv);
 	stats.unwires++;
 	if (require_rv(rv, expected)) {
 		if (rv == KERN_SUCCESS) {
@@ -1927,15 +1847,12 @@ static unsigned weight(int op)
 
 static enum op random_op(void)
 {
-	unsigned total = 0, r;
+	unsigned weights[NOPS];
 	int i;
 
 	for (i = 0; i < NOPS; i++)
-		total += weight(i);
-	r = (unsigned)rng_below(total);
-	for (i = 0; r >= weight(i); i++)
-		r -= weight(i);
-	return (enum op)i;
+		weights[i] = weight(i);
+	return (enum op)model_pick_weighted(weights, NOPS);
 }
 
 /* One step; returns the space it changed (NULL: none, or several). */
@@ -2027,13 +1944,13 @@ static struct space *step(void)
 
 static void run_sequence(const char *program, uint64_t seed)
 {
-	uint64_t free_at_boot, wired_at_boot, nsteps, i;
+	struct model_counts at_boot;
+	uint64_t nsteps, i;
 	int k;
 
 	seeded_begin(program, seed);
 	seeded_boot(SIM_PAGES);
-	free_at_boot = vm_cnt.v_free_count;
-	wired_at_boot = vm_cnt.v_wire_count;
+	at_boot = model_boot_counts();
 	nboot_wired = 0;
 	frame0 = vm_page_from_phys(SIM_PHYS_BASE);
 	for (k = 0; k < SIM_PAGES; k++) {
@@ -2042,7 +1959,7 @@ static void run_sequence(const char *program, uint64_t seed)
 		nboot_wired += boot_wired[k];
 		hog_frame[k] = false;
 	}
-	REQUIRE_EQ(nboot_wired, wired_at_boot);
+	REQUIRE_EQ(nboot_wired, at_boot.wired);
 	for (k = 0; k < NSPACES; k++)
 		spaces[k].map = NULL;
 	cells_reset();
@@ -2093,14 +2010,7 @@ static void run_sequence(const char *program, uint64_t seed)
 		REQUIRE(!tpagers[k].live);	/* every store was let go */
 	}
 	/* Nothing is left: objects, pages, mappings, address spaces, radix nodes, wirings. */
-	REQUIRE_EQ(vm_cnt.v_objects, 0);
-	REQUIRE_EQ(vm_cnt.v_free_count, free_at_boot);
-	REQUIRE_EQ(vm_cnt.v_wire_count, wired_at_boot);
-	REQUIRE_EQ(sim_mapped_pages(), 0);
-	REQUIRE_EQ(sim_spaces_in_use(), 0);
-	REQUIRE_EQ(vm_radix_nodes_in_use(), 0);
-	REQUIRE_EQ(nfree_cells, MAX_CELLS);
-	vm_page_validate();
+	model_require_all_returned(&at_boot);
 	stats.sequences++;
 }
 
@@ -2108,7 +2018,6 @@ int main(int argc, char **argv)
 {
 	uint64_t seed;
 
-	tracing = getenv("MODEL_TRACE") != NULL;
 	no_chains = getenv("MODEL_NO_CHAINS") != NULL;
 	if (seeded_arg(argc, argv, &seed)) {
 		run_sequence(argv[0], seed);
