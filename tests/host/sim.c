@@ -183,6 +183,13 @@ uint8_t *sim_translate(uint64_t id, vm_offset_t va, vm_prot_t access)
 	return (uint8_t *)hw_frame_address(pte->pa) + (va & PAGE_MASK);
 }
 
+vm_prot_t sim_prot(uint64_t id, vm_offset_t va)
+{
+	struct sim_pte *pte = *slot_of(space_of(id), trunc_page(va));
+
+	return pte != NULL ? pte->prot : VM_PROT_NONE;
+}
+
 uint64_t sim_mapped_pages(void)
 {
 	return mapped_pages;

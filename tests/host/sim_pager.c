@@ -95,15 +95,14 @@ static bool page_is_zero(vm_page_t m)
 	return memcmp(pmap_page_address(m), zero, PAGE_SIZE) == 0;
 }
 
-/* Can any mapping of m write it - by the pmap's record, or in the simulated MMU? */
-static bool page_writable(vm_page_t m)
+bool sim_page_writable(vm_page_t m)
 {
 	struct pv_entry *pv;
 
 	for (pv = m->pv_list; pv != NULL; pv = pv->next) {
 		if (pv->prot & VM_PROT_WRITE)
 			return true;
-		if (!pv->pmap->hw_gone && sim_translate(pv->pmap->hw_id, pv->va, VM_PROT_WRITE))
+		if (!pv->pmap->hw_gone && (sim_prot(pv->pmap->hw_id, pv->va) & VM_PROT_WRITE))
 			return true;
 	}
 	return false;
@@ -157,7 +156,7 @@ static void check_pageout(vm_object_t object, vm_page_t *ma, int count)
 
 	check_request(object, ma, count);
 	for (i = 0; i < count; i++)
-		CONTRACT(ma[i]->valid && !ma[i]->dirty && !page_writable(ma[i]));
+		CONTRACT(ma[i]->valid && !ma[i]->dirty && !sim_page_writable(ma[i]));
 }
 
 /* ---- answers ------------------------------------------------------------ */

@@ -85,6 +85,9 @@ vm_object_t sim_file_object(struct sim_file *file);
 int sim_file_map(struct sim_file *file, vm_map_t map, vm_offset_t va, vm_pindex_t offset,
 		 vm_pindex_t npages, vm_prot_t prot, bool shared);
 
+/* Can any mapping of m write it - by the pmap's record, or in the simulated MMU? */
+bool sim_page_writable(vm_page_t m);
+
 /* Did the last failed page-in of the file cover pindex? */
 bool sim_file_read_failed(const struct sim_file *file, vm_pindex_t pindex);
 
