@@ -278,8 +278,10 @@ static int sim_getpages(vm_object_t object, vm_page_t *ma, int count)
 	CONTRACT(file->object == object);
 	check_pagein(object, ma, count);
 	/* The pages now hold data, whatever they held: not zero any more. */
-	for (i = 0; i < count; i++)
+	for (i = 0; i < count; i++) {
+		file->zero_pages += (ma[i]->flags & PG_ZERO) != 0;
 		ma[i]->flags &= (uint8_t)~PG_ZERO;
+	}
 	return start(file, object, false, ma, count);
 }
 

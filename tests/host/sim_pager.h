@@ -62,6 +62,7 @@ struct sim_file {
 	/* Counts, and the last page-in that failed. */
 	uint64_t reads, read_pages, writes, write_pages, failed_reads, failed_writes;
 	uint64_t unchanged_writes;	/* pages written back with the store's bytes */
+	uint64_t zero_pages;		/* pages a page-in got known to be zero (PG_ZERO) */
 	vm_pindex_t failed_read_first;
 	int failed_read_count;
 };

@@ -152,7 +152,8 @@ static struct proc procs[NPROCS];
 static struct {
 	uint64_t sequences, steps, accesses, faults, io_faults, parked, intrans, resumed;
 	uint64_t resumed_prefaulted, sigbus, reads, read_pages, writes, write_pages;
-	uint64_t failed_reads, failed_writes, unchanged_writes, lost_pages, deferred_deaths;
+	uint64_t failed_reads, failed_writes, unchanged_writes, zero_pages, lost_pages;
+	uint64_t deferred_deaths;
 	uint64_t msyncs[3], msync_parked, msync_errors, mlocks, mlock_parked, mlock_failed;
 	uint64_t forks, cow_faults, max_queued, rv[KERN_PENDING + 1];
 } stats;
@@ -1464,6 +1465,7 @@ static void files_free(void)
 		stats.failed_reads += s->failed_reads;
 		stats.failed_writes += s->failed_writes;
 		stats.unchanged_writes += s->unchanged_writes;
+		stats.zero_pages += s->zero_pages;
 		sim_file_destroy(s);
 		free(files[f].truth);
 	}
@@ -1553,9 +1555,11 @@ static void print_stats(void)
 	       (unsigned long long)stats.resumed, (unsigned long long)stats.resumed_prefaulted,
 	       (unsigned long long)stats.sigbus, (unsigned long long)stats.cow_faults,
 	       (unsigned long long)stats.forks);
-	printf("pager model: page-ins %llu (%llu pages, %llu failed), write-backs %llu (%llu "
-	       "pages, %llu failed, %llu pages unchanged), pages lost with a dead object %llu\n",
+	printf("pager model: page-ins %llu (%llu pages, %llu known zero, %llu failed), write-backs "
+	       "%llu (%llu pages, %llu failed, %llu pages unchanged), pages lost with a dead "
+	       "object %llu\n",
 	       (unsigned long long)stats.reads, (unsigned long long)stats.read_pages,
+	       (unsigned long long)stats.zero_pages,
 	       (unsigned long long)stats.failed_reads, (unsigned long long)stats.writes,
 	       (unsigned long long)stats.write_pages, (unsigned long long)stats.failed_writes,
 	       (unsigned long long)stats.unchanged_writes, (unsigned long long)stats.lost_pages);
