@@ -87,8 +87,8 @@ int pmap_enter(pmap_t pmap, vm_offset_t va, vm_page_t m, vm_prot_t prot, bool wi
 	struct pv_entry *pv = vm_radix_lookup(&pmap->pvs, atop(va));
 
 	if (pv != NULL) {
-		if (pv->page != m || !(prot & VM_PROT_WRITE))
-			pv_keep_dirty(pv);
+		/* The backend writes a new entry, its dirty bit clear, whatever it held. */
+		pv_keep_dirty(pv);
 		if (pv->page != m) {
 			pv_unlink(pv);
 			pv_link(pv, m);

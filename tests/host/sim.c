@@ -116,9 +116,9 @@ int hw_enter(uint64_t id, vm_offset_t va, vm_paddr_t pa, vm_prot_t prot)
 		*pp = calloc(1, sizeof(**pp));
 		(*pp)->va = va;
 		mapped_pages++;
-	} else if ((*pp)->pa != pa) {
-		(*pp)->accessed = (*pp)->dirty = false;
 	}
+	/* A new entry, even for the same frame: the kernel's space_map writes one. */
+	(*pp)->accessed = (*pp)->dirty = false;
 	(*pp)->pa = pa;
 	(*pp)->prot = prot;
 	return 0;

@@ -83,11 +83,13 @@ static void fault_async(vm_offset_t va, vm_prot_t type)
 
 /*
  * A read fault maps a clean page writable; a write then goes through
- * without a fault, and only the hardware's dirty bit knows. Taking the
- * right to write away (mprotect) must keep that bit, or msync thinks the
- * page clean and MS_INVALIDATE throws the write away.
+ * without a fault, and only the hardware's dirty bit knows. Whatever then
+ * takes the right to write away (mprotect) or writes the mapping's entry
+ * anew (mlock's wiring fault: the kernel writes a fresh PTE) must keep
+ * that bit first, or msync thinks the page clean and MS_INVALIDATE throws
+ * the write away.
  */
-static void write_survives_mprotect_to(vm_prot_t prot)
+static void write_survives(int (*then)(void))
 {
 	uint8_t b = 0;
 	vm_page_t m;
@@ -98,21 +100,41 @@ static void write_survives_mprotect_to(vm_prot_t prot)
 	CHECK_EQ(user_access(map, va_of(0), true, &b), KERN_SUCCESS);
 	m = page_of(0);
 	CHECK(!m->dirty && pmap_is_modified(m));	/* the hardware alone saw it */
-	CHECK_EQ(vm_map_protect(map, BASE, va_of(NPAGES), prot), KERN_SUCCESS);
+	CHECK_EQ(then(), KERN_SUCCESS);
 	CHECK(m->dirty);
 	CHECK_EQ(vm_map_sync(map, BASE, va_of(NPAGES), true, NULL), VM_PAGER_OK);
 	CHECK_EQ(file.store[0], 0x42);
 	close_file();
 }
 
+static int protect_read_only(void)
+{
+	return vm_map_protect(map, BASE, va_of(NPAGES), VM_PROT_READ);
+}
+
+static int protect_none(void)
+{
+	return vm_map_protect(map, BASE, va_of(NPAGES), VM_PROT_NONE);
+}
+
+static int wire(void)
+{
+	return vm_map_wire(map, BASE, va_of(NPAGES), NULL);
+}
+
 static void write_survives_mprotect_read_only(void)
 {
-	write_survives_mprotect_to(VM_PROT_READ);
+	write_survives(protect_read_only);
 }
 
 static void write_survives_mprotect_none(void)
 {
-	write_survives_mprotect_to(VM_PROT_NONE);
+	write_survives(protect_none);
+}
+
+static void write_survives_mlock(void)
+{
+	write_survives(wire);
 }
 
 /*
@@ -252,6 +274,7 @@ static const struct test_case cases[] = {
 	{ "a write only the hardware saw survives mprotect(PROT_READ)",
 	  write_survives_mprotect_read_only },
 	{ "... and mprotect(PROT_NONE)", write_survives_mprotect_none },
+	{ "... and mlock", write_survives_mlock },
 	{ "msync writes back busy, write-protected pages",
 	  msync_writes_back_busy_write_protected_pages },
 	{ "a failed write-back keeps the page dirty", failed_write_back_keeps_the_page_dirty },
