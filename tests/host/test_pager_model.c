@@ -435,9 +435,16 @@ static void access_byte(struct proc *pr, int p, unsigned off, bool write)
 	run_access(pr, VM_FAULT_NORMAL);
 }
 
-/* After MS_SYNC or MS_INVALIDATE succeeded: the shared pages it covered are clean, in the store. */
+/*
+ * What a sync of [start, end) leaves of the shared pages there: every
+ * write-back started (munmap's and exit's MS_ASYNC, none of which failed at
+ * once); or, after MS_SYNC or MS_INVALIDATE succeeded, every page clean,
+ * its bytes in the store (MS_INVALIDATE: gone unless wired).
+ */
+enum synced { SYNC_STARTED, SYNC_DONE, SYNC_INVALIDATED };
+
 static void check_synced(const struct proc *pr, vm_offset_t start, vm_offset_t end,
-			 bool invalidated)
+			 enum synced how)
 {
 	int p;
 
@@ -448,8 +455,12 @@ static void check_synced(const struct proc *pr, vm_offset_t start, vm_offset_t e
 		if (!mp->shared || mp->index >= files[mp->file].sim.npages)
 			continue;
 		m = vm_object_page_lookup(files[mp->file].sim.object, mp->index);
+		if (how == SYNC_STARTED) {
+			REQUIRE(m == NULL || m->busy || page_clean(m));
+			continue;
+		}
 		REQUIRE(m == NULL || (!m->busy && page_clean(m)));
-		REQUIRE(m == NULL || !invalidated || m->wire_count > 0);
+		REQUIRE(m == NULL || how != SYNC_INVALIDATED || m->wire_count > 0);
 		REQUIRE(memcmp(store_page(mp->file, mp->index), view(pr, p), PAGE_SIZE) == 0);
 	}
 }
@@ -477,7 +488,8 @@ static void run_msync(struct proc *pr)
 	} else {
 		REQUIRE_EQ(rv, VM_PAGER_OK);
 		if (c->how != MSYNC_ASYNC)
-			check_synced(pr, c->start, c->end, c->how == MSYNC_INVALIDATE);
+			check_synced(pr, c->start, c->end,
+				     c->how == MSYNC_INVALIDATE ? SYNC_INVALIDATED : SYNC_DONE);
 	}
 	c->kind = CALL_NONE;
 }
@@ -1041,6 +1053,20 @@ static void op_create(void)
 	trace("create proc %d at %#lx", (int)(pr - procs), (unsigned long)pr->base);
 }
 
+/*
+ * What the VM server does before munmap and exit: starts writing back what
+ * the range maps, without waiting - every dirty page's write-back is under
+ * way, unless the store failed one at once.
+ */
+static void sync_before_unmap(struct proc *pr, vm_offset_t start, vm_offset_t end)
+{
+	uint64_t failed_before = failed_writes_now();
+
+	vm_map_sync(pr->map, start, end, false, NULL);
+	if (failed_writes_now() == failed_before)
+		check_synced(pr, start, end, SYNC_STARTED);
+}
+
 /* exit: as proc_exit, a parked call is dropped and the map synced before it goes. */
 static void op_exit(struct proc *pr)
 {
@@ -1048,7 +1074,7 @@ static void op_exit(struct proc *pr)
 
 	trace("proc %d exits", (int)(pr - procs));
 	pr->call.kind = CALL_NONE;
-	vm_map_sync(pr->map, pr->base, page_va(pr, MPAGES), false, NULL);
+	sync_before_unmap(pr, pr->base, page_va(pr, MPAGES));
 	if (rng_chance(50))
 		pmap_remove_pages(pr->map->pmap);
 	vm_map_destroy(pr->map);
@@ -1169,7 +1195,7 @@ static void op_unmap(struct proc *pr)
 	random_range(pr, &start, &end);
 	trace("proc %d: unmap [%#lx, %#lx)", (int)(pr - procs), (unsigned long)start,
 		    (unsigned long)end);
-	vm_map_sync(pr->map, start, end, false, NULL);
+	sync_before_unmap(pr, start, end);
 	REQUIRE_EQ(vm_map_delete(pr->map, start, end), KERN_SUCCESS);
 	for (p = first_page(pr, start); p < last_page(pr, end); p++)
 		page_unmap(&pr->page[p]);
