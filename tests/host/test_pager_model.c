@@ -15,7 +15,10 @@
  * server's msync of the range, which starts write-backs); msync (MS_SYNC,
  * MS_ASYNC, MS_INVALIDATE); mprotect; mlock, munlock; madvise (normal,
  * random, sequential, willneed, dontneed); and end some queued I/O, in
- * random order, well or badly.
+ * random order, well or badly. One step of accesses in ten runs short of
+ * memory: a fault may fail with KERN_RESOURCE_SHORTAGE, halfway through
+ * its cluster, and must leave nothing half done (a copy-on-write copy it
+ * made and could not map stays: the model takes it).
  *
  * A call that meets a busy page (vm_fault's KERN_PENDING; vm_map_wire's;
  * an MS_SYNC or MS_INVALIDATE msync whose pages are being written) parks
@@ -149,6 +152,33 @@ struct proc {
 
 static struct proc procs[NPROCS];
 
+/*
+ * Memory pressure, for some steps of accesses: a hog holds every free page
+ * but a few (wired, as the VM's own pages are). A fault may then fail with
+ * KERN_RESOURCE_SHORTAGE - halfway through a cluster, say - and must leave
+ * nothing behind but what it finished: no byte changes, no page is busy.
+ */
+static vm_page_t hog[SIM_PAGES];
+static int nhog;
+
+static void hog_take(uint64_t leave)
+{
+	vm_page_t m;
+
+	while (vm_cnt.v_free_count > leave && (m = vm_page_alloc(NULL, 0, 0)) != NULL)
+		hog[nhog++] = m;
+}
+
+static void hog_release(void)
+{
+	while (nhog > 0) {
+		vm_page_t m = hog[--nhog];
+
+		vm_page_unwire(m);
+		vm_page_free(m);
+	}
+}
+
 static struct {
 	uint64_t sequences, steps, accesses, faults, io_faults, parked, intrans, resumed;
 	uint64_t resumed_prefaulted, sigbus, reads, read_pages, writes, write_pages;
@@ -281,6 +311,24 @@ static void chain_walk(vm_map_entry_t e, vm_offset_t va, struct chain_pos *pos)
 	}
 }
 
+/*
+ * A call that copies a private page before it is done - mlock's wiring
+ * faults (VM_PROT_COPY), a write fault that then finds no memory to map the
+ * copy - may stop there: the page has bytes of its own from then on, a
+ * copy of what it showed.
+ */
+static void note_copy(struct proc *pr, int p)
+{
+	vm_map_entry_t e = vm_map_lookup_entry(pr->map, page_va(pr, p));
+	struct chain_pos pos;
+
+	REQUIRE(e != NULL);
+	chain_walk(e, page_va(pr, p), &pos);
+	if (pr->page[p].cell < 0 && !pr->page[p].shared && pos.m != NULL &&
+	    pos.m->object->pager == NULL)
+		page_own(pr, p);
+}
+
 static bool page_clean(vm_page_t m)
 {
 	return !m->dirty && !pmap_is_modified(m);
@@ -402,7 +450,7 @@ static void run_access(struct proc *pr, int flags)
 		stats.rv[rv]++;
 		stats.resumed += (flags & VM_FAULT_RESUME) != 0;
 		stats.resumed_prefaulted += (flags & VM_FAULT_RESUME) && c->info.prefaulted > 0;
-		if (rv != expected) {
+		if (rv != expected && !(rv == KERN_RESOURCE_SHORTAGE && nhog > 0)) {
 			if (expected != KERN_SUCCESS)
 				seeded_fail(__FILE__, __LINE__, "access: %d, %d expected", rv, expected);
 			check_io_outcome(pr, c->p, rv, &before, &c->info);
@@ -413,6 +461,8 @@ static void run_access(struct proc *pr, int flags)
 			return;
 		}
 		c->kind = CALL_NONE;
+		if (rv == KERN_RESOURCE_SHORTAGE)
+			note_copy(pr, c->p);
 		if (rv != KERN_SUCCESS)
 			return;
 		hw = sim_translate(pr->map->pmap->hw_id, va, type);
@@ -573,7 +623,6 @@ static void note_wiring(struct proc *pr, vm_offset_t start, vm_offset_t end)
 	for (p = first_page(pr, start); p < last_page(pr, end); p++) {
 		struct mpage *mp = &pr->page[p];
 		vm_map_entry_t e;
-		struct chain_pos pos;
 
 		if (!mp->mapped)
 			continue;
@@ -585,9 +634,7 @@ static void note_wiring(struct proc *pr, vm_offset_t start, vm_offset_t end)
 			continue;
 		}
 		REQUIRE(!mp->wired);
-		chain_walk(e, page_va(pr, p), &pos);
-		if (mp->cell < 0 && !mp->shared && pos.m != NULL && pos.m->object->pager == NULL)
-			page_own(pr, p);
+		note_copy(pr, p);
 	}
 }
 
@@ -1422,10 +1469,14 @@ static void step(void)
 		op_unmap(pr);
 		break;
 	case OP_ACCESS:
-		op_access(pr);
-		break;
 	case OP_SWEEP:
-		op_sweep(pr);
+		if (rng_chance(10))
+			hog_take(rng_below(12));
+		if (op == OP_ACCESS)
+			op_access(pr);
+		else
+			op_sweep(pr);
+		hog_release();
 		break;
 	case OP_FORK:
 		op_fork(pr);
@@ -1569,12 +1620,14 @@ static void print_stats(void)
 	       (unsigned long long)stats.accesses, (unsigned long long)stats.faults,
 	       (unsigned long long)stats.io_faults);
 	printf("pager model: faults that succeeded %llu, found no entry %llu, a protection %llu, "
-	       "the file's end %llu, a failed store %llu, waited %llu\n",
+	       "the file's end %llu, a failed store %llu, no memory %llu, waited %llu\n",
 	       (unsigned long long)stats.rv[KERN_SUCCESS],
 	       (unsigned long long)stats.rv[KERN_INVALID_ADDRESS],
 	       (unsigned long long)stats.rv[KERN_PROTECTION_FAILURE],
 	       (unsigned long long)stats.rv[KERN_OUT_OF_BOUNDS],
-	       (unsigned long long)stats.rv[KERN_FAILURE], (unsigned long long)stats.rv[KERN_PENDING]);
+	       (unsigned long long)stats.rv[KERN_FAILURE],
+	       (unsigned long long)stats.rv[KERN_RESOURCE_SHORTAGE],
+	       (unsigned long long)stats.rv[KERN_PENDING]);
 	printf("pager model: parked %llu (on another's I/O %llu), resumed %llu (%llu mapped "
 	       "their cluster), SIGBUS %llu; copy-on-write %llu; forks %llu\n",
 	       (unsigned long long)stats.parked, (unsigned long long)stats.intrans,
