@@ -14,11 +14,14 @@
 static struct sim_io queue[SIM_MAX_QUEUED];
 static int nqueued;
 
-/* The VM broke the pager's contract: that is a failure of the test. */
+/*
+ * The VM broke the pager's contract (or, for a few, the test its use of
+ * the simulation): a failure of the test, which prints the seed if any.
+ */
 #define CONTRACT(cond) do { \
 	if (!(cond)) { \
-		fprintf(stderr, "sim pager: the VM broke the pager contract at %s:%d: %s\n", \
-			__FILE__, __LINE__, #cond); \
+		fprintf(stderr, "sim pager: check failed at %s:%d: %s\n", __FILE__, __LINE__, \
+			#cond); \
 		abort(); \
 	} \
 } while (0)
@@ -166,34 +169,17 @@ static bool answer_now(const struct sim_file *file)
 	return file->mode == SIM_SYNC || (file->mode == SIM_MIXED && rng_chance(50));
 }
 
-/* The store answers: data moves (or garbage, on failure), counts go up. */
-static void transfer(struct sim_file *file, const struct sim_io *io, bool ok)
+/* A page-in's answer: the store's bytes - or, failed, half-read garbage the VM must not show. */
+static void answer_read(struct sim_file *file, const struct sim_io *io, bool ok)
 {
 	int i;
 
 	for (i = 0; i < io->count; i++) {
 		uint8_t *page = pmap_page_address(io->ma[i]);
-		uint8_t *stored = store_page(file, io->pindex + (vm_pindex_t)i);
 
-		if (!io->write) {
-			/* A failed read leaves half-read garbage the VM must not show. */
-			memcpy(page, stored, PAGE_SIZE);
-			if (!ok)
-				memset(page, 0xee, PAGE_SIZE / 2);
-			continue;
-		}
-		if (ok) {
-			file->unchanged_writes += memcmp(stored, page, PAGE_SIZE) == 0;
-			memcpy(stored, page, PAGE_SIZE);
-		} else {
-			stored[0] ^= 0xff;	/* torn: the store holds neither */
-		}
-	}
-	if (io->write) {
-		file->writes++;
-		file->write_pages += (uint64_t)io->count;
-		file->failed_writes += !ok;
-		return;
+		memcpy(page, store_page(file, io->pindex + (vm_pindex_t)i), PAGE_SIZE);
+		if (!ok)
+			memset(page, 0xee, PAGE_SIZE / 2);
 	}
 	file->reads++;
 	file->read_pages += (uint64_t)io->count;
@@ -202,6 +188,35 @@ static void transfer(struct sim_file *file, const struct sim_io *io, bool ok)
 		file->failed_read_first = io->pindex;
 		file->failed_read_count = io->count;
 	}
+}
+
+/* A page-out's answer: the pages' bytes in the store - or, failed, torn pages there. */
+static void answer_write(struct sim_file *file, const struct sim_io *io, bool ok)
+{
+	int i;
+
+	for (i = 0; i < io->count; i++) {
+		uint8_t *page = pmap_page_address(io->ma[i]);
+		uint8_t *stored = store_page(file, io->pindex + (vm_pindex_t)i);
+
+		if (!ok) {
+			stored[0] ^= 0xff;	/* neither the old bytes nor the new */
+			continue;
+		}
+		file->unchanged_writes += memcmp(stored, page, PAGE_SIZE) == 0;
+		memcpy(stored, page, PAGE_SIZE);
+	}
+	file->writes++;
+	file->write_pages += (uint64_t)io->count;
+	file->failed_writes += !ok;
+}
+
+static void transfer(struct sim_file *file, const struct sim_io *io, bool ok)
+{
+	if (io->write)
+		answer_write(file, io, ok);
+	else
+		answer_read(file, io, ok);
 }
 
 /* Answers at once, or queues the request for sim_pager_complete. */
@@ -226,11 +241,15 @@ static int start(struct sim_file *file, vm_object_t object, bool write, vm_page_
 
 void sim_pager_complete(int i, bool ok, struct sim_io *done)
 {
-	struct sim_file *file = queue[i].file;
-	vm_object_t object = queue[i].object;
-	bool dead = (object->flags & OBJ_DEAD) != 0;
+	struct sim_file *file;
+	vm_object_t object;
+	bool dead;
 	int k;
 
+	CONTRACT(i >= 0 && i < nqueued);
+	file = queue[i].file;
+	object = queue[i].object;
+	dead = (object->flags & OBJ_DEAD) != 0;
 	*done = queue[i];
 	memmove(&queue[i], &queue[i + 1], sizeof(queue[0]) * (size_t)(nqueued - i - 1));
 	nqueued--;
