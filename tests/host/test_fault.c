@@ -22,7 +22,7 @@ static int pattern_getpages(vm_object_t object, vm_page_t *ma, int count)
 	pager_requests++;
 	for (i = 0; i < count; i++)
 		memset(pmap_page_address(ma[i]), (int)(ma[i]->pindex & 0xff), PAGE_SIZE);
-	return KERN_SUCCESS;
+	return VM_PAGER_OK;
 }
 
 static const struct vm_pager_ops pattern_pager = {

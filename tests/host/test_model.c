@@ -284,9 +284,9 @@ static int tpager_getpages(vm_object_t object, vm_page_t *ma, int count)
 		stats.pager_failures++;
 		for (i = 0; i < count; i++)	/* half-read garbage the VM must discard */
 			memset(pmap_page_address(ma[i]), 0xee, PAGE_SIZE / 2);
-		return KERN_FAILURE;
+		return VM_PAGER_ERROR;
 	}
-	return KERN_SUCCESS;
+	return VM_PAGER_OK;
 }
 
 static void tpager_dealloc(vm_object_t object)
