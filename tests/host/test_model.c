@@ -1238,8 +1238,8 @@ static void op_map(struct space *s, enum source src)
 
 	rv = vm_map_insert(s->map, object, offset, start, end, prot, max, cow);
 	trace("space %d: map %s [%#lx, %#lx) prot %d max %d object %u offset %lu cow %d: %d",
-		    (int)(s - spaces), source_names[src], (unsigned long)start, (unsigned long)end, prot,
-		    max, object != NULL ? object->id : 0, (unsigned long)offset, cow, rv);
+	      (int)(s - spaces), source_names[src], (unsigned long)start, (unsigned long)end, prot,
+	      max, object != NULL ? object->id : 0, (unsigned long)offset, cow, rv);
 	if (!require_rv(rv, expected) || rv != KERN_SUCCESS) {
 		if (object != NULL)
 			vm_object_deallocate(object);	/* the reference stays ours */
@@ -1322,7 +1322,7 @@ static void op_unmap(struct space *s)
 
 	random_range(s, &start, &end);
 	trace("space %d: unmap [%#lx, %#lx)", (int)(s - spaces), (unsigned long)start,
-		    (unsigned long)end);
+	      (unsigned long)end);
 	if (require_rv(vm_map_delete(s->map, start, end), KERN_SUCCESS)) {
 		for (p = first_page(s, start); p < last_page(s, end); p++)
 			page_unmap(&s->page[p]);
@@ -1358,7 +1358,7 @@ static void op_protect(struct space *s)
 			if (prot & ~s->page[p].max)
 				expected = KERN_PROTECTION_FAILURE;
 	trace("space %d: protect [%#lx, %#lx) %d", (int)(s - spaces), (unsigned long)start,
-		    (unsigned long)end, prot);
+	      (unsigned long)end, prot);
 	if (require_rv(vm_map_protect(s->map, start, end, prot), expected)) {
 		if (expected == KERN_SUCCESS)
 			for (p = first_page(s, start); p < last_page(s, end); p++)
@@ -1386,9 +1386,9 @@ static void access_byte(struct space *s, int p, unsigned off, bool write)
 	rv = user_access_info(s->map, page_va(s, p) + off, write, &b, &info);
 	stats.accesses++;
 	trace("space %d: %s %#lx: %d (fault outcome %d, object %u depth %d, prefaulted %d, "
-		    "paged in %d)", (int)(s - spaces), write ? "write" : "read",
-		    (unsigned long)(page_va(s, p) + off), rv, info.outcome, info.object_id, info.depth,
-		    info.prefaulted, info.paged_in);
+	      "paged in %d)", (int)(s - spaces), write ? "write" : "read",
+	      (unsigned long)(page_va(s, p) + off), rv, info.outcome, info.object_id, info.depth,
+	      info.prefaulted, info.paged_in);
 	/* A fault that ran out of memory changed no byte. */
 	if (!require_rv(rv, expected) || rv != KERN_SUCCESS)
 		return;
@@ -1459,7 +1459,7 @@ static void op_pmap_remove(struct space *s)
 
 	random_range(s, &start, &end);
 	trace("space %d: pmap_remove [%#lx, %#lx)", (int)(s - spaces), (unsigned long)start,
-		    (unsigned long)end);
+	      (unsigned long)end);
 	lo = first_page(s, start);
 	hi = last_page(s, end);
 	for (p = lo; p < hi; p++)
@@ -1493,7 +1493,7 @@ static void op_fault(struct space *s)
 
 	rv = vm_fault(s->map, page_va(s, p) + random_offset(), type, flags, NULL);
 	trace("space %d: vm_fault %#lx type %d flags %d: %d", (int)(s - spaces),
-		    (unsigned long)page_va(s, p), type, flags, rv);
+	      (unsigned long)page_va(s, p), type, flags, rv);
 	require_rv(rv, expected);
 }
 
@@ -1517,7 +1517,7 @@ static void op_madvise(struct space *s)
 		expected = model_range_mapped(s, start, end) ? KERN_SUCCESS : KERN_INVALID_ADDRESS;
 	rv = vm_map_madvise(s->map, start, end, advice);
 	trace("space %d: madvise [%#lx, %#lx) %d: %d", (int)(s - spaces), (unsigned long)start,
-		    (unsigned long)end, advice, rv);
+	      (unsigned long)end, advice, rv);
 	stats.madvises++;
 	if (!require_rv(rv, expected) || rv != KERN_SUCCESS)
 		return;
@@ -1559,7 +1559,7 @@ static void op_inherit(struct space *s)
 		expected = model_range_mapped(s, start, end) ? KERN_SUCCESS : KERN_INVALID_ADDRESS;
 	rv = vm_map_inherit(s->map, start, end, inheritance);
 	trace("space %d: minherit [%#lx, %#lx) %d: %d", (int)(s - spaces), (unsigned long)start,
-		    (unsigned long)end, inheritance, rv);
+	      (unsigned long)end, inheritance, rv);
 	stats.inherits++;
 	if (require_rv(rv, expected)) {
 		if (rv == KERN_SUCCESS)
@@ -1602,7 +1602,7 @@ static void op_fork(struct space *s)
 		if (mp->mapped && mp->inherit == VM_INHERIT_COPY && !mp->wired && !mp->cow &&
 		    cells[mp->cell].refs > 1) {
 			trace("space %d: fork skipped (page %d is shared and inherited as a copy)",
-				    (int)(s - spaces), p);
+			      (int)(s - spaces), p);
 			stats.forks_skipped++;
 			return;
 		}
@@ -1614,7 +1614,7 @@ static void op_fork(struct space *s)
 	}
 	child->map = vm_map_fork(s->map);
 	trace("space %d: fork into space %d: %s", (int)(s - spaces), (int)(child - spaces),
-		    child->map != NULL ? "ok" : "out of memory");
+	      child->map != NULL ? "ok" : "out of memory");
 	stats.forks++;
 	if (child->map == NULL) {
 		/* The parent is as it was, as far as anyone can see. */
@@ -1729,7 +1729,7 @@ static void op_wire(struct space *s)
 		was[p] = s->page[p].wired;
 	rv = vm_map_wire(s->map, start, end, NULL);
 	trace("space %d: mlock [%#lx, %#lx): %d", (int)(s - spaces), (unsigned long)start,
-		    (unsigned long)end, rv);
+	      (unsigned long)end, rv);
 	stats.wires++;
 	/* Entries before the failing one are wired first: memory may run out there. */
 	if (rv == KERN_RESOURCE_SHORTAGE && expected != KERN_INVALID_ADDRESS)
@@ -1770,7 +1770,7 @@ static void op_unwire(struct space *s)
 	expected = model_range_mapped(s, start, end) ? KERN_SUCCESS : KERN_INVALID_ADDRESS;
 	rv = vm_map_unwire(s->map, start, end);
 	trace("space %d: munlock [%#lx, %#lx): %d", (int)(s - spaces), (unsigned long)start,
-		    (unsigned long)end, rv);
+	      (unsigned long)end, rv);
 	stats.unwires++;
 	if (require_rv(rv, expected)) {
 		if (rv == KERN_SUCCESS) {
