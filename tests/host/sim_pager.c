@@ -223,6 +223,7 @@ static void transfer(struct sim_file *file, const struct sim_io *io, bool ok)
 static int start(struct sim_file *file, vm_object_t object, bool write, vm_page_t *ma, int count)
 {
 	struct sim_io io = { .file = file, .object = object, .write = write,
+			     .by_dead_object = (object->flags & OBJ_DEAD) != 0,
 			     .pindex = ma[0]->pindex, .count = count };
 	bool ok;
 
@@ -235,7 +236,7 @@ static int start(struct sim_file *file, vm_object_t object, bool write, vm_page_
 	ok = !rng_chance(file->fail_percent);
 	transfer(file, &io, ok);
 	if (file->answered != NULL)
-		file->answered(file, &io, ok, (object->flags & OBJ_DEAD) != 0);
+		file->answered(file, &io, ok);
 	return ok ? VM_PAGER_OK : VM_PAGER_ERROR;
 }
 
@@ -243,13 +244,11 @@ void sim_pager_complete(int i, bool ok, struct sim_io *done)
 {
 	struct sim_file *file;
 	vm_object_t object;
-	bool dead;
 	int k;
 
 	CONTRACT(i >= 0 && i < nqueued);
 	file = queue[i].file;
 	object = queue[i].object;
-	dead = (object->flags & OBJ_DEAD) != 0;
 	*done = queue[i];
 	memmove(&queue[i], &queue[i + 1], sizeof(queue[0]) * (size_t)(nqueued - i - 1));
 	nqueued--;
@@ -264,7 +263,7 @@ void sim_pager_complete(int i, bool ok, struct sim_io *done)
 	else
 		vm_pager_getpages_done(done->ma, done->count, ok);
 	if (file->answered != NULL)
-		file->answered(file, done, ok, dead);
+		file->answered(file, done, ok);
 }
 
 void sim_pager_complete_all(bool ok)

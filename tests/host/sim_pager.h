@@ -38,6 +38,7 @@ struct sim_io {
 	struct sim_file *file;
 	vm_object_t object;
 	bool write;
+	bool by_dead_object;		/* its object had lost its last reference */
 	vm_pindex_t pindex;		/* of ma[0] */
 	int count;
 	vm_page_t ma[VM_PAGER_MAX_CLUSTER];
@@ -53,11 +54,9 @@ struct sim_file {
 	 * Told of every answer, when the store has given it: from getpages
 	 * or putpages for one at once (the VM then ends the request), from
 	 * sim_pager_complete after the VM has heard for a later one. May be
-	 * NULL. object_dead: the object had lost its last reference (its
-	 * pages go when the I/O ends, written or not).
+	 * NULL.
 	 */
-	void (*answered)(struct sim_file *file, const struct sim_io *io, bool ok,
-			 bool object_dead);
+	void (*answered)(struct sim_file *file, const struct sim_io *io, bool ok);
 	void *owner;			/* the test's */
 	/* Counts, and the last page-in that failed. */
 	uint64_t reads, read_pages, writes, write_pages, failed_reads, failed_writes;

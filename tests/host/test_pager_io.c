@@ -270,6 +270,33 @@ static void object_outlives_its_last_reference_during_io(void)
 	close_file();
 }
 
+/*
+ * A write-back under way when the object loses its last reference, and
+ * failing then, is tried again: the dead object writes its dirty pages
+ * once its I/O is over, and goes when that is done.
+ */
+static void write_back_failing_during_death_is_tried_again(void)
+{
+	struct sim_io done;
+	uint8_t b = 0x6c;
+
+	open_file(SIM_ASYNC);
+	drop_reference();
+	fault_async(va_of(6), VM_PROT_WRITE);
+	CHECK_EQ(user_access(map, va_of(6), true, &b), KERN_SUCCESS);
+	CHECK_EQ(vm_map_sync(map, BASE, va_of(NPAGES), false, NULL), VM_PAGER_PEND);
+	vm_map_destroy(map);
+	map = NULL;
+	CHECK(file.object != NULL && (file.object->flags & OBJ_DEAD));
+	CHECK_EQ(sim_pager_pending(), 1);
+	sim_pager_complete(0, false, &done);
+	CHECK(file.object != NULL && page_of(6)->busy);	/* written again */
+	sim_pager_complete_all(true);
+	CHECK(file.object == NULL);
+	CHECK_EQ(file.store[ptoa(6)], 0x6c);
+	close_file();
+}
+
 static const struct test_case cases[] = {
 	{ "a write only the hardware saw survives mprotect(PROT_READ)",
 	  write_survives_mprotect_read_only },
@@ -282,6 +309,8 @@ static const struct test_case cases[] = {
 	{ "MS_INVALIDATE rereads the store", invalidate_rereads_the_store },
 	{ "an object outlives its last reference during I/O",
 	  object_outlives_its_last_reference_during_io },
+	{ "a write-back failing during its object's death is tried again",
+	  write_back_failing_during_death_is_tried_again },
 };
 
 int main(void)

@@ -109,6 +109,7 @@ struct mfile {
 	struct sim_file sim;	/* its store, and its object (sim.object) */
 	uint8_t *truth;		/* what the file holds, as every sharer must see it */
 	bool held;		/* open: the test holds a reference on sim.object */
+	bool lost[MAX_FILE_PAGES];	/* the object died with the page, its write failed */
 };
 
 static struct mfile files[NFILES];
@@ -443,9 +444,9 @@ static void run_access(struct proc *pr, int flags)
 		rv = vm_fault(pr->map, va, type, flags, &c->info);
 		REQUIRE(busy_mappings() <= before.busy_mappings);	/* no busy page mapped */
 		trace("proc %d: %s %#lx%s: %d (outcome %d, paged in %d, prefaulted %d)",
-			    (int)(pr - procs), c->write ? "write" : "read", (unsigned long)va,
-			    flags & VM_FAULT_RESUME ? " resumed" : "", rv, c->info.outcome,
-			    c->info.paged_in, c->info.prefaulted);
+		      (int)(pr - procs), c->write ? "write" : "read", (unsigned long)va,
+		      flags & VM_FAULT_RESUME ? " resumed" : "", rv, c->info.outcome,
+		      c->info.paged_in, c->info.prefaulted);
 		stats.faults++;
 		stats.rv[rv]++;
 		stats.resumed += (flags & VM_FAULT_RESUME) != 0;
@@ -524,7 +525,7 @@ static void run_msync(struct proc *pr)
 	int rv = vm_map_sync(pr->map, c->start, c->end, c->how == MSYNC_INVALIDATE, &busy);
 
 	trace("proc %d: msync [%#lx, %#lx) %s: %d", (int)(pr - procs), (unsigned long)c->start,
-		    (unsigned long)c->end, names[c->how], rv);
+	      (unsigned long)c->end, names[c->how], rv);
 	if (rv == VM_PAGER_PEND) {
 		require_waitable(busy);
 		if (c->how != MSYNC_ASYNC) {
@@ -649,7 +650,7 @@ static void run_mlock(struct proc *pr)
 	rv = vm_map_wire(pr->map, c->start, c->end, &busy);
 	REQUIRE(busy_mappings() <= before.busy_mappings);
 	trace("proc %d: mlock [%#lx, %#lx): %d", (int)(pr - procs), (unsigned long)c->start,
-		    (unsigned long)c->end, rv);
+	      (unsigned long)c->end, rv);
 	if (rv != expected) {
 		REQUIRE(rv == KERN_PENDING || rv == KERN_FAILURE);
 		REQUIRE(expected != KERN_INVALID_ADDRESS);
@@ -700,7 +701,7 @@ static void wake(const struct sim_io *io, bool ok)
 
 		if (!ok && (c->kind != CALL_ACCESS || !io->write)) {
 			trace("proc %d: its call fails: the I/O it waited for failed",
-				    (int)(woken[i] - procs));
+			      (int)(woken[i] - procs));
 			stats.sigbus += c->kind == CALL_ACCESS;
 			c->kind = CALL_NONE;
 		} else if (c->kind == CALL_ACCESS) {
@@ -714,20 +715,26 @@ static void wake(const struct sim_io *io, bool ok)
 }
 
 /*
- * The store answered (sim_file.answered). A write-back that failed after
- * its object lost its last reference is the one loss the VM allows: the
- * object dies with those pages, and the file keeps what its store holds.
+ * The store answered (sim_file.answered). The one loss the VM allows: a
+ * dead object - no reference left - writes back its dirty pages once, when
+ * all its other I/O has ended (FreeBSD's vm_object_terminate waits, then
+ * cleans); if that write fails, the object dies with those pages and the
+ * file keeps what its store holds. A write-back that fails earlier, even
+ * while the object dies, leaves the page dirty for that last one.
  */
-static void file_answered(struct sim_file *sf, const struct sim_io *io, bool ok, bool object_dead)
+static void file_answered(struct sim_file *sf, const struct sim_io *io, bool ok)
 {
 	struct mfile *mf = sf->owner;
 	int k;
 
-	if (!io->write || ok || !object_dead)
+	if (!io->write || ok || !io->by_dead_object)
 		return;
-	for (k = 0; k < io->count; k++)
-		memcpy(mf->truth + ptoa(io->pindex + (vm_pindex_t)k),
-		       sf->store + ptoa(io->pindex + (vm_pindex_t)k), PAGE_SIZE);
+	for (k = 0; k < io->count; k++) {
+		vm_pindex_t i = io->pindex + (vm_pindex_t)k;
+
+		memcpy(mf->truth + ptoa(i), sf->store + ptoa(i), PAGE_SIZE);
+		mf->lost[i] = true;
+	}
 	stats.lost_pages += (uint64_t)io->count;
 }
 
@@ -747,19 +754,19 @@ static void complete_one(int i, bool ok)
 
 	sim_pager_complete(i, ok, &done);
 	trace("%s of file %d [%lu, +%d) %s%s", done.write ? "write-back" : "page-in",
-		    (int)(mf - files), (unsigned long)done.pindex, done.count, ok ? "done" : "failed",
-		    dead ? " (object dead)" : "");
-	if (mf->sim.object == object) {
-		for (k = 0; k < done.count; k++) {
-			vm_page_t m = vm_object_page_lookup(object, done.pindex + (vm_pindex_t)k);
+	      (int)(mf - files), (unsigned long)done.pindex, done.count, ok ? "done" : "failed",
+	      dead ? " (object dead)" : "");
+	for (k = 0; mf->sim.object == object && k < done.count; k++) {
+		vm_page_t m = vm_object_page_lookup(object, done.pindex + (vm_pindex_t)k);
 
-			if (!done.write && !ok) {
-				REQUIRE(m == NULL);
-				continue;
-			}
-			REQUIRE(m == done.ma[k] && m->valid && !m->busy);
-			REQUIRE(!done.write || m->dirty == !ok);
+		if (!done.write && !ok) {
+			REQUIRE(m == NULL);
+			continue;
 		}
+		REQUIRE(m == done.ma[k] && m->valid);
+		/* A dead object may have started its last write-back of them already. */
+		if (!dead)
+			REQUIRE(!m->busy && (!done.write || m->dirty == !ok));
 	}
 	if (dead) {
 		/* Kept exactly as long as it has I/O. */
@@ -897,15 +904,15 @@ static void check_file(int f)
 					      !sim_page_writable(m)));
 			continue;
 		}
-		if (m != NULL && !dead) {
-			REQUIRE(m->valid);
-			REQUIRE(memcmp(bytes, truth_page(f, i), PAGE_SIZE) == 0);
-			if (page_clean(m))
-				REQUIRE(memcmp(bytes, store_page(f, i), PAGE_SIZE) == 0);
+		if (m == NULL || mf->lost[i]) {
+			/* Not resident, or lost with its dead object: the file is its store. */
+			REQUIRE(memcmp(store_page(f, i), truth_page(f, i), PAGE_SIZE) == 0);
 			continue;
 		}
-		REQUIRE(m == NULL || m->pv_list == NULL);
-		REQUIRE(memcmp(store_page(f, i), truth_page(f, i), PAGE_SIZE) == 0);
+		REQUIRE(m->valid && (!dead || m->pv_list == NULL));
+		REQUIRE(memcmp(bytes, truth_page(f, i), PAGE_SIZE) == 0);
+		if (page_clean(m))
+			REQUIRE(memcmp(bytes, store_page(f, i), PAGE_SIZE) == 0);
 	}
 }
 
@@ -1150,6 +1157,7 @@ static void op_open(void)
 		return;
 	REQUIRE(sim_file_object(&mf->sim) != NULL);
 	mf->held = true;
+	memset(mf->lost, 0, sizeof(mf->lost));
 	trace("open file %d: object %u", (int)(mf - files), mf->sim.object->id);
 }
 
@@ -1187,8 +1195,8 @@ static void op_map(struct proc *pr, bool shared)
 			expected = KERN_NO_SPACE;
 	rv = sim_file_map(&mf->sim, pr->map, page_va(pr, p), offset, (vm_pindex_t)n, prot, shared);
 	trace("proc %d: map file %d [%lu, +%d) %s at %#lx prot %d: %d", (int)(pr - procs),
-		    (int)(mf - files), (unsigned long)offset, n, shared ? "shared" : "private",
-		    (unsigned long)page_va(pr, p), prot, rv);
+	      (int)(mf - files), (unsigned long)offset, n, shared ? "shared" : "private",
+	      (unsigned long)page_va(pr, p), prot, rv);
 	REQUIRE_EQ(rv, expected);
 	if (rv != KERN_SUCCESS)
 		return;
@@ -1241,7 +1249,7 @@ static void op_unmap(struct proc *pr)
 
 	random_range(pr, &start, &end);
 	trace("proc %d: unmap [%#lx, %#lx)", (int)(pr - procs), (unsigned long)start,
-		    (unsigned long)end);
+	      (unsigned long)end);
 	sync_before_unmap(pr, start, end);
 	REQUIRE_EQ(vm_map_delete(pr->map, start, end), KERN_SUCCESS);
 	for (p = first_page(pr, start); p < last_page(pr, end); p++)
@@ -1367,7 +1375,7 @@ static void op_munlock(struct proc *pr)
 	random_mapped_range(pr, &start, &end);
 	mapped = model_range_mapped(pr, start, end);
 	trace("proc %d: munlock [%#lx, %#lx)", (int)(pr - procs), (unsigned long)start,
-		    (unsigned long)end);
+	      (unsigned long)end);
 	REQUIRE_EQ(vm_map_unwire(pr->map, start, end),
 		   mapped ? KERN_SUCCESS : KERN_INVALID_ADDRESS);
 	for (p = first_page(pr, start); mapped && p < last_page(pr, end); p++)
@@ -1383,7 +1391,7 @@ static void op_madvise(struct proc *pr)
 	random_mapped_range(pr, &start, &end);
 	rv = vm_map_madvise(pr->map, start, end, advice);
 	trace("proc %d: madvise [%#lx, %#lx) %d: %d", (int)(pr - procs), (unsigned long)start,
-		    (unsigned long)end, advice, rv);
+	      (unsigned long)end, advice, rv);
 	REQUIRE_EQ(rv, model_range_mapped(pr, start, end) ? KERN_SUCCESS : KERN_INVALID_ADDRESS);
 }
 
@@ -1398,7 +1406,7 @@ static void op_mprotect(struct proc *pr)
 	random_mapped_range(pr, &start, &end);
 	mapped = model_range_mapped(pr, start, end);
 	trace("proc %d: mprotect [%#lx, %#lx) %d", (int)(pr - procs), (unsigned long)start,
-		    (unsigned long)end, prot);
+	      (unsigned long)end, prot);
 	REQUIRE_EQ(vm_map_protect(pr->map, start, end, prot),
 		   mapped ? KERN_SUCCESS : KERN_INVALID_ADDRESS);
 	for (p = first_page(pr, start); mapped && p < last_page(pr, end); p++)
@@ -1525,6 +1533,7 @@ static void files_boot(void)
 		memcpy(mf->truth, mf->sim.store, ptoa(npages));
 		/* Most start open. */
 		mf->held = rng_chance(75) && sim_file_object(&mf->sim) != NULL;
+		memset(mf->lost, 0, sizeof(mf->lost));
 	}
 }
 
