@@ -49,9 +49,10 @@
  *    reaches the file); after an MS_SYNC or MS_INVALIDATE msync that
  *    succeeded, every page it covered is clean (MS_INVALIDATE: gone unless
  *    wired); once a file's object is dead its store holds all the model
- *    says - everything written reached it - but for pages whose write-back
- *    failed after the object lost its last reference: the model then takes
- *    the store's bytes, the one loss the VM allows;
+ *    says - everything written reached it - but for pages whose last
+ *    write-back failed (the one a dead object makes once its other I/O is
+ *    over): the model then takes the store's bytes, the one loss the VM
+ *    allows;
  *  - busy pages: every busy page is in a queued request (so none once no
  *    I/O is queued); a page being read is mapped nowhere, one being written
  *    is writable nowhere; a failed page-in leaves no page, a failed
