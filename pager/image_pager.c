@@ -39,7 +39,7 @@ static int image_getpages(vm_object_t object, vm_page_t *ma, int count)
 		memcpy(page, h->data + off, n);
 		memset(page + n, 0, PAGE_SIZE - n);
 	}
-	return KERN_SUCCESS;
+	return VM_PAGER_OK;
 }
 
 static void image_dealloc(vm_object_t object)

@@ -6,6 +6,7 @@
  */
 #include "pmap.h"
 #include "pmap_hw.h"
+#include "vm_object.h"
 #include "vm_zone.h"
 
 static struct vm_zone pmap_zone, pv_zone;
@@ -47,11 +48,34 @@ static void pv_unlink(struct pv_entry *pv)
 	pv->page = NULL;
 }
 
-/* Forgets a mapping (the caller tells the backend). */
+/*
+ * pv loses the right to write its page (lowered, replaced or removed): a
+ * write the hardware saw through it - the dirty bit, which a mapping made
+ * writable by a read fault is the only record of - is kept in m->dirty
+ * first. Else the page would look clean, and the write never reach its
+ * store: msync would skip it, MS_INVALIDATE free it. Only pages with a
+ * store to write to, and not known dirty already, cost a backend call
+ * (anonymous memory, fork's write-protect pass, pay nothing).
+ */
+static void pv_keep_dirty(struct pv_entry *pv)
+{
+	vm_page_t m = pv->page;
+	bool accessed, dirty;
+
+	if (!(pv->prot & VM_PROT_WRITE) || m->dirty || m->object == NULL ||
+	    m->object->pager == NULL || m->object->pager->putpages == NULL)
+		return;
+	hw_read_ad(pv->pmap->hw_id, pv->va, &accessed, &dirty);
+	if (dirty)
+		m->dirty = true;
+}
+
+/* Forgets a mapping, keeping its dirty bit; the caller tells the backend after. */
 static void pv_free(struct pv_entry *pv)
 {
 	pmap_t pmap = pv->pmap;
 
+	pv_keep_dirty(pv);
 	vm_radix_remove(&pmap->pvs, atop(pv->va));
 	pmap->resident_count--;
 	pv_unlink(pv);
@@ -63,6 +87,8 @@ int pmap_enter(pmap_t pmap, vm_offset_t va, vm_page_t m, vm_prot_t prot, bool wi
 	struct pv_entry *pv = vm_radix_lookup(&pmap->pvs, atop(va));
 
 	if (pv != NULL) {
+		/* The backend writes a new entry, its dirty bit clear, whatever it held. */
+		pv_keep_dirty(pv);
 		if (pv->page != m) {
 			pv_unlink(pv);
 			pv_link(pv, m);
@@ -151,6 +177,7 @@ void pmap_protect(pmap_t pmap, vm_offset_t sva, vm_offset_t eva, vm_prot_t prot)
 
 			if (pv == NULL || (new = pv->prot & prot) == pv->prot)
 				continue;
+			pv_keep_dirty(pv);
 			pv->prot = new;
 			if (va == run_end && new == run_prot) {
 				run_end += PAGE_SIZE;	/* the run goes on */
@@ -230,23 +257,21 @@ void pmap_remove_all(vm_page_t m)
 {
 	while (m->pv_list != NULL) {
 		struct pv_entry *pv = m->pv_list;
+		uint64_t hw_id = pv->pmap->hw_id;
+		vm_offset_t va = pv->va;
 
-		hw_remove(pv->pmap->hw_id, pv->va, pv->va + PAGE_SIZE);
-		pv_free(pv);
+		pv_free(pv);	/* first: it reads the dirty bit */
+		hw_remove(hw_id, va, va + PAGE_SIZE);
 	}
 }
 
-/* A write the hardware saw (the dirty bit) is kept in m->dirty before the right to write goes. */
 void pmap_remove_write(vm_page_t m)
 {
 	struct pv_entry *pv;
-	bool accessed, dirty;
 
 	for (pv = m->pv_list; pv != NULL; pv = pv->next) {
 		if (pv->prot & VM_PROT_WRITE) {
-			hw_read_ad(pv->pmap->hw_id, pv->va, &accessed, &dirty);
-			if (dirty)
-				m->dirty = true;
+			pv_keep_dirty(pv);
 			pv->prot &= (vm_prot_t)~VM_PROT_WRITE;
 			hw_protect(pv->pmap->hw_id, pv->va, pv->va + PAGE_SIZE, pv->prot);
 		}

@@ -32,6 +32,13 @@ struct pv_entry {
 
 void pmap_startup(void);
 
+/*
+ * Every call here that takes the right to write away from a mapping (lowers,
+ * replaces or removes it) first keeps what the hardware saw - the dirty bit -
+ * in the page's dirty mark, for pages with a store: a write through a
+ * mapping never gets lost with it.
+ */
+
 /* A new, empty pmap, or NULL if the backend has no address space left. */
 pmap_t pmap_create(void);
 /* Removes every mapping and destroys the backend's address space. */

@@ -13,7 +13,11 @@
 int hw_space_create(uint64_t *id);
 void hw_space_destroy(uint64_t id);
 
-/* Maps one page; returns 0, or -1 if the backend ran out of page tables. */
+/*
+ * Maps one page; returns 0, or -1 if the backend ran out of page tables.
+ * The entry is new: its accessed and dirty bits are clear, even where it
+ * replaces one for the same frame.
+ */
 int hw_enter(uint64_t id, vm_offset_t va, vm_paddr_t pa, vm_prot_t prot);
 void hw_remove(uint64_t id, vm_offset_t sva, vm_offset_t eva);
 void hw_protect(uint64_t id, vm_offset_t sva, vm_offset_t eva, vm_prot_t prot);

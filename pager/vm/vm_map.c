@@ -845,7 +845,13 @@ void vm_map_validate(vm_map_t map)
 			VM_ASSERT(e->object == NULL && e->wired_count == 0);
 		if (e->object != NULL) {
 			VM_ASSERT(e->object->ref_count > 0);
-			VM_ASSERT(e->offset + atop(e->end - e->start) <= e->object->size);
+			/*
+			 * An anonymous object covers its entries. A pager's may
+			 * end inside one (mmap of a file past its end): the
+			 * pages beyond are SIGBUS (KERN_OUT_OF_BOUNDS).
+			 */
+			VM_ASSERT(e->object->pager != NULL ||
+				  e->offset + atop(e->end - e->start) <= e->object->size);
 		}
 		in_list++;
 	}

@@ -76,19 +76,37 @@ static void vm_object_terminate_finish(vm_object_t object)
 }
 
 /*
- * The object's last reference is gone. Its dirty pages go back to its store
- * first (nothing is lost when the last mapping of a file goes); if that, or
- * an earlier page-in, is still under way, the end waits for the I/O
- * (vm_object_pip_wakeup). Only objects with a pager do I/O, and those back
- * nothing, so a deferred death never holds up a chain.
+ * The object's last reference is gone. Once no pager I/O of its is under
+ * way - now, or when the last ends - its dirty pages go back to its store,
+ * once (vm_object_dead_idle): nothing is lost when the last mapping of a
+ * file goes, and a write-back that failed while it waited is tried again,
+ * as FreeBSD's vm_object_terminate waits for paging before it cleans. Only
+ * objects with a pager do I/O, and those back nothing, so a deferred death
+ * never holds up a chain.
  */
 static void vm_object_terminate(vm_object_t object)
 {
 	object->flags |= OBJ_DEAD;
-	vm_object_pip_add(object);	/* it outlives the writes started here */
-	if (object->pager != NULL && object->pager->putpages != NULL)
-		vm_object_page_clean(object, 0, UINT64_MAX, NULL);
+	vm_object_pip_add(object);
 	VM_ASSERT(object->paging_in_progress == 1 || object->backing_object == NULL);
+	vm_object_pip_wakeup(object);
+}
+
+/*
+ * A dead object's I/O is over: the first time, its last write-back starts
+ * (the object outlives it); the next, it is freed - the pages whose last
+ * write-back failed with it.
+ */
+static void vm_object_dead_idle(vm_object_t object)
+{
+	if ((object->flags & OBJ_CLEANED) || object->pager == NULL ||
+	    object->pager->putpages == NULL) {
+		vm_object_terminate_finish(object);
+		return;
+	}
+	object->flags |= OBJ_CLEANED;
+	vm_object_pip_add(object);
+	vm_object_page_clean(object, 0, UINT64_MAX, NULL);
 	vm_object_pip_wakeup(object);
 }
 
@@ -101,7 +119,7 @@ void vm_object_pip_wakeup(vm_object_t object)
 {
 	VM_ASSERT(object->paging_in_progress > 0);
 	if (--object->paging_in_progress == 0 && (object->flags & OBJ_DEAD))
-		vm_object_terminate_finish(object);
+		vm_object_dead_idle(object);
 }
 
 /* Is m dirty - by our mark, or by a write the hardware saw? */

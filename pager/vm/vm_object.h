@@ -17,6 +17,7 @@
 
 #define OBJ_ONEMAPPING 0x1	/* one map entry maps it, at one offset */
 #define OBJ_DEAD       0x2	/* being torn down */
+#define OBJ_CLEANED    0x4	/* ... its last write-back started */
 
 typedef struct vm_object {
 	uint32_t id;				/* for traces */
@@ -127,7 +128,10 @@ int vm_object_page_rename(vm_page_t m, vm_object_t object, vm_pindex_t pindex);
 /* Frees the object's resident pages in [start, end). */
 void vm_object_page_remove_range(vm_object_t object, vm_pindex_t start, vm_pindex_t end);
 
-/* Pager I/O starts on object / ends (the last end finishes a deferred death). */
+/*
+ * Pager I/O starts on object / ends. When a dead object's last ends, it
+ * writes back its dirty pages (once), and when that ends too, it is freed.
+ */
 void vm_object_pip_add(vm_object_t object);
 void vm_object_pip_wakeup(vm_object_t object);
 

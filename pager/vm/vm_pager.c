@@ -21,6 +21,11 @@ void vm_pager_getpages_done(vm_page_t *ma, int count, bool ok)
 		}
 		ma[i]->valid = true;
 		/*
+		 * It holds what the store holds: clean, whatever dirty bit the
+		 * store's own writes left (a pager fills lent pages by writing them).
+		 */
+		ma[i]->dirty = false;
+		/*
 		 * The faulting page too: the fault that wanted it activates it
 		 * when it maps it, and one that never comes (its process died)
 		 * must not leave a valid page on no queue.

@@ -40,8 +40,12 @@ struct vm_pager_ops {
 			int *before, int *after);
 	/*
 	 * Fills ma[0..count): pages of consecutive indices, allocated in the
-	 * object, zeroed and busy. A VM_PAGER_PEND store keeps a copy of the
-	 * array for vm_pager_getpages_done.
+	 * object and busy - not zeroed: vm_page_alloc(VM_ALLOC_ZERO) prefers
+	 * pages known to be zero, and PG_ZERO in a page's flags says whether
+	 * it got one. A store that lets anyone see a page before filling all
+	 * of it zeroes the others first (extpager.c lends them to a pager). A
+	 * VM_PAGER_PEND store keeps a copy of the array for
+	 * vm_pager_getpages_done.
 	 */
 	int (*getpages)(struct vm_object *object, vm_page_t *ma, int count);
 	/*

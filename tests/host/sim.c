@@ -117,9 +117,9 @@ int hw_enter(uint64_t id, vm_offset_t va, vm_paddr_t pa, vm_prot_t prot)
 		*pp = calloc(1, sizeof(**pp));
 		(*pp)->va = va;
 		mapped_pages++;
-	} else if ((*pp)->pa != pa) {
-		(*pp)->accessed = (*pp)->dirty = false;
 	}
+	/* A new entry, even for the same frame: the kernel's space_map writes one. */
+	(*pp)->accessed = (*pp)->dirty = false;
 	(*pp)->pa = pa;
 	(*pp)->prot = prot;
 	return 0;
@@ -184,6 +184,13 @@ uint8_t *sim_translate(uint64_t id, vm_offset_t va, vm_prot_t access)
 	if (pte->pa == SIM_DEVICE_PA)	/* the VM never asks hw_frame_address for it */
 		return device_page + (va & PAGE_MASK);
 	return (uint8_t *)hw_frame_address(pte->pa) + (va & PAGE_MASK);
+}
+
+vm_prot_t sim_prot(uint64_t id, vm_offset_t va)
+{
+	struct sim_pte *pte = *slot_of(space_of(id), trunc_page(va));
+
+	return pte != NULL ? pte->prot : VM_PROT_NONE;
 }
 
 uint64_t sim_mapped_pages(void)

@@ -22,6 +22,12 @@ void sim_boot(uint64_t npages);
  */
 uint8_t *sim_translate(uint64_t space, vm_offset_t va, vm_prot_t access);
 
+/*
+ * What the simulated page table allows at va (VM_PROT_NONE: nothing mapped),
+ * without touching the accessed and dirty bits as an access would.
+ */
+vm_prot_t sim_prot(uint64_t space, vm_offset_t va);
+
 /* Pages the simulated page tables map, across all spaces (leak checks). */
 uint64_t sim_mapped_pages(void);
 uint64_t sim_spaces_in_use(void);

@@ -78,10 +78,9 @@
  *   MODEL_TRACE=1       prints each step
  *   MODEL_NO_CHAINS=1   leaves out the chain checks (to look past a failure there)
  */
-#include <stdarg.h>
 #include <stdlib.h>
 #include "harness.h"
-#include "seeded.h"
+#include "model.h"
 #include "vm_radix.h"
 
 SEEDED_SANITIZER_OPTIONS
@@ -102,7 +101,7 @@ SEEDED_SANITIZER_OPTIONS
 #define MAX_PAGERS  8		/* pager objects per sequence */
 #define MAX_PAGER_SIZE 40	/* pages */
 #define MAX_OBJECTS (NSPACES * MPAGES * 4 + MAX_PAGERS)
-#define MAX_CELLS   (NSPACES * MPAGES)	/* each mapped page holds one */
+_Static_assert(NSPACES * MPAGES <= MODEL_MAX_CELLS, "a cell for each mapped page");
 
 #define R   VM_PROT_READ
 #define RW  (VM_PROT_READ | VM_PROT_WRITE)
@@ -116,15 +115,6 @@ SEEDED_SANITIZER_OPTIONS
  */
 static const vm_prot_t prot_choices[] = { VM_PROT_NONE, R, RW, RX, RWX };
 #define NPROTS ((int)(sizeof(prot_choices) / sizeof(prot_choices[0])))
-
-/* What one or more process pages see: see the comment at the top. */
-struct cell {
-	int refs;			/* pages that hold it; 0: free */
-	uint8_t data[PAGE_SIZE];
-};
-
-static struct cell cells[MAX_CELLS];
-static int free_cells[MAX_CELLS], nfree_cells;
 
 struct mpage {
 	bool mapped;
@@ -203,25 +193,8 @@ static struct {
 
 static const uint8_t zero_page[PAGE_SIZE];
 
-/* MODEL_TRACE=1 in the environment: print each step (for replaying a seed). */
-static bool tracing;
 /* MODEL_NO_CHAINS=1: skip the chain bounds (to hunt for other failures first). */
 static bool no_chains;
-
-static void trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void trace(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!tracing)
-		return;
-	printf("  [%llu] ", (unsigned long long)seeded_current_step());
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
 
 static uint64_t mix(uint64_t x)
 {
@@ -311,9 +284,9 @@ static int tpager_getpages(vm_object_t object, vm_page_t *ma, int count)
 		stats.pager_failures++;
 		for (i = 0; i < count; i++)	/* half-read garbage the VM must discard */
 			memset(pmap_page_address(ma[i]), 0xee, PAGE_SIZE / 2);
-		return KERN_FAILURE;
+		return VM_PAGER_ERROR;
 	}
-	return KERN_SUCCESS;
+	return VM_PAGER_OK;
 }
 
 static void tpager_dealloc(vm_object_t object)
@@ -343,35 +316,6 @@ static bool in_map(vm_offset_t va)
 	return va >= USER_MIN && va < USER_MAX;
 }
 
-static void cells_reset(void)
-{
-	int c;
-
-	nfree_cells = 0;
-	for (c = MAX_CELLS - 1; c >= 0; c--) {
-		cells[c].refs = 0;
-		free_cells[nfree_cells++] = c;
-	}
-}
-
-static int cell_new(void)
-{
-	int c;
-
-	REQUIRE(nfree_cells > 0);
-	c = free_cells[--nfree_cells];
-	REQUIRE_EQ(cells[c].refs, 0);
-	cells[c].refs = 1;
-	return c;
-}
-
-static void cell_release(int c)
-{
-	REQUIRE(cells[c].refs > 0);
-	if (--cells[c].refs == 0)
-		free_cells[nfree_cells++] = c;
-}
-
 static uint8_t *page_data(const struct space *s, int p)
 {
 	return cells[s->page[p].cell].data;
@@ -385,7 +329,7 @@ static void page_map_new(struct mpage *mp, vm_prot_t prot, vm_prot_t max, int in
 	mp->prot = prot;
 	mp->max = max;
 	mp->inherit = (uint8_t)inherit;
-	mp->cell = cell_new();
+	mp->cell = cell_new(NULL);
 }
 
 static void page_unmap(struct mpage *mp)
@@ -399,9 +343,8 @@ static void page_unmap(struct mpage *mp)
 static void page_make_private(struct mpage *mp)
 {
 	if (mp->cow && cells[mp->cell].refs > 1) {
-		int c = cell_new();
+		int c = cell_new(cells[mp->cell].data);
 
-		memcpy(cells[c].data, cells[mp->cell].data, PAGE_SIZE);
 		cell_release(mp->cell);
 		mp->cell = c;
 	}
@@ -747,13 +690,6 @@ static void forget_removed_wired_mappings(uint64_t cow_faults_before)
 	}
 }
 
-static int compare_pointers(const void *a, const void *b)
-{
-	uintptr_t x = (uintptr_t)*(void *const *)a, y = (uintptr_t)*(void *const *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static vm_object_t objects[MAX_OBJECTS];
 static int refs[MAX_OBJECTS], shadows[MAX_OBJECTS], users[MAX_OBJECTS];
 static int nobjects;
@@ -765,11 +701,7 @@ static uint64_t nboot_wired;
 
 static int object_index(vm_object_t o)
 {
-	vm_object_t *found = bsearch(&o, objects, (size_t)nobjects, sizeof(objects[0]),
-				     compare_pointers);
-
-	REQUIRE(found != NULL);
-	return (int)(found - objects);
+	return objects_index(objects, nobjects, o);
 }
 
 static int frame_of(vm_page_t m)
@@ -917,8 +849,8 @@ static void check_chains(void)
 /* The model itself: cell references, and no cell both shared and copy-on-write. */
 static void check_cells(void)
 {
-	static int holders[MAX_CELLS], cows[MAX_CELLS];
-	int i, p, used = 0;
+	static int holders[MODEL_MAX_CELLS], cows[MODEL_MAX_CELLS];
+	int i, p;
 
 	memset(holders, 0, sizeof(holders));
 	memset(cows, 0, sizeof(cows));
@@ -935,12 +867,9 @@ static void check_cells(void)
 			REQUIRE(!mp->wired || !mp->cow);
 		}
 	}
-	for (i = 0; i < MAX_CELLS; i++) {
-		REQUIRE_EQ(cells[i].refs, holders[i]);
+	for (i = 0; i < MODEL_MAX_CELLS; i++)
 		REQUIRE(holders[i] < 2 || cows[i] == 0 || cows[i] == holders[i]);
-		used += holders[i] > 0;
-	}
-	REQUIRE_EQ(used + nfree_cells, MAX_CELLS);
+	cells_check(holders);
 }
 
 /*
@@ -975,10 +904,7 @@ static void check_global(void)
 	for (i = 0; i < ntpagers; i++)
 		if (tpagers[i].held)
 			objects[n++] = tpagers[i].object;
-	qsort(objects, (size_t)n, sizeof(objects[0]), compare_pointers);
-	for (nobjects = 0, i = 0; i < n; i++)
-		if (nobjects == 0 || objects[nobjects - 1] != objects[i])
-			objects[nobjects++] = objects[i];
+	nobjects = objects_sort_unique(objects, n);
 	REQUIRE_EQ(vm_cnt.v_objects, nobjects);
 	memset(refs, 0, sizeof(refs[0]) * (size_t)nobjects);
 	memset(shadows, 0, sizeof(shadows[0]) * (size_t)nobjects);
@@ -1048,8 +974,7 @@ static void check_global(void)
 		bool reachable = tpagers[i].live;
 
 		if (reachable)
-			reachable = bsearch(&tpagers[i].object, objects, (size_t)nobjects,
-					    sizeof(objects[0]), compare_pointers) != NULL;
+			reachable = objects_contain(objects, nobjects, tpagers[i].object);
 		REQUIRE_EQ(reachable, tpagers[i].live);
 	}
 	REQUIRE_EQ(resident_pages + vm_cnt.v_free_count + vm_cnt.v_wire_count - user_wired,
@@ -1066,17 +991,13 @@ static void check_global(void)
 
 static struct space *random_space(void)
 {
-	int i, n = 0, pick;
+	bool live[NSPACES];
+	int i;
 
 	for (i = 0; i < NSPACES; i++)
-		n += spaces[i].map != NULL;
-	if (n == 0)
-		return NULL;
-	pick = (int)rng_below((uint64_t)n);
-	for (i = 0; i < NSPACES; i++)
-		if (spaces[i].map != NULL && pick-- == 0)
-			break;
-	return &spaces[i];
+		live[i] = spaces[i].map != NULL;
+	i = model_pick_eligible(live, NSPACES);
+	return i >= 0 ? &spaces[i] : NULL;
 }
 
 static struct space *free_slot(void)
@@ -1718,8 +1639,7 @@ static void op_fork(struct space *s)
 			cells[mp->cell].refs++;
 			stats.fork_shared_pages++;
 		} else if (mp->wired) {
-			cp->cell = cell_new();
-			memcpy(cells[cp->cell].data, page_data(s, p), PAGE_SIZE);
+			cp->cell = cell_new(page_data(s, p));
 			stats.fork_copied_now++;
 		} else {
 			mp->cow = cp->cow = true;
@@ -1927,15 +1847,12 @@ static unsigned weight(int op)
 
 static enum op random_op(void)
 {
-	unsigned total = 0, r;
+	unsigned weights[NOPS];
 	int i;
 
 	for (i = 0; i < NOPS; i++)
-		total += weight(i);
-	r = (unsigned)rng_below(total);
-	for (i = 0; r >= weight(i); i++)
-		r -= weight(i);
-	return (enum op)i;
+		weights[i] = weight(i);
+	return (enum op)model_pick_weighted(weights, NOPS);
 }
 
 /* One step; returns the space it changed (NULL: none, or several). */
@@ -2027,13 +1944,13 @@ static struct space *step(void)
 
 static void run_sequence(const char *program, uint64_t seed)
 {
-	uint64_t free_at_boot, wired_at_boot, nsteps, i;
+	struct model_counts at_boot;
+	uint64_t nsteps, i;
 	int k;
 
 	seeded_begin(program, seed);
 	seeded_boot(SIM_PAGES);
-	free_at_boot = vm_cnt.v_free_count;
-	wired_at_boot = vm_cnt.v_wire_count;
+	at_boot = model_boot_counts();
 	nboot_wired = 0;
 	frame0 = vm_page_from_phys(SIM_PHYS_BASE);
 	for (k = 0; k < SIM_PAGES; k++) {
@@ -2042,7 +1959,7 @@ static void run_sequence(const char *program, uint64_t seed)
 		nboot_wired += boot_wired[k];
 		hog_frame[k] = false;
 	}
-	REQUIRE_EQ(nboot_wired, wired_at_boot);
+	REQUIRE_EQ(nboot_wired, at_boot.wired);
 	for (k = 0; k < NSPACES; k++)
 		spaces[k].map = NULL;
 	cells_reset();
@@ -2093,14 +2010,7 @@ static void run_sequence(const char *program, uint64_t seed)
 		REQUIRE(!tpagers[k].live);	/* every store was let go */
 	}
 	/* Nothing is left: objects, pages, mappings, address spaces, radix nodes, wirings. */
-	REQUIRE_EQ(vm_cnt.v_objects, 0);
-	REQUIRE_EQ(vm_cnt.v_free_count, free_at_boot);
-	REQUIRE_EQ(vm_cnt.v_wire_count, wired_at_boot);
-	REQUIRE_EQ(sim_mapped_pages(), 0);
-	REQUIRE_EQ(sim_spaces_in_use(), 0);
-	REQUIRE_EQ(vm_radix_nodes_in_use(), 0);
-	REQUIRE_EQ(nfree_cells, MAX_CELLS);
-	vm_page_validate();
+	model_require_all_returned(&at_boot);
 	stats.sequences++;
 }
 
@@ -2108,7 +2018,6 @@ int main(int argc, char **argv)
 {
 	uint64_t seed;
 
-	tracing = getenv("MODEL_TRACE") != NULL;
 	no_chains = getenv("MODEL_NO_CHAINS") != NULL;
 	if (seeded_arg(argc, argv, &seed)) {
 		run_sequence(argv[0], seed);
