@@ -57,17 +57,22 @@ static void pv_unlink(struct pv_entry *pv)
  * store to write to, and not known dirty already, cost a backend call
  * (anonymous memory, fork's write-protect pass, pay nothing).
  */
-static void pv_keep_dirty(struct pv_entry *pv)
+static __attribute__((noinline)) void pv_keep_dirty_bit(struct pv_entry *pv, vm_page_t m)
 {
-	vm_page_t m = pv->page;
 	bool accessed, dirty;
 
-	if (!(pv->prot & VM_PROT_WRITE) || m->dirty || m->object == NULL ||
-	    m->object->pager == NULL || m->object->pager->putpages == NULL)
+	if (m->object == NULL || m->object->pager == NULL || m->object->pager->putpages == NULL)
 		return;
 	hw_read_ad(pv->pmap->hw_id, pv->va, &accessed, &dirty);
 	if (dirty)
 		m->dirty = true;
+}
+
+/* The quick part inline: fork's pass over written pages pays two loads a page. */
+static inline void pv_keep_dirty(struct pv_entry *pv)
+{
+	if ((pv->prot & VM_PROT_WRITE) && !pv->page->dirty)
+		pv_keep_dirty_bit(pv, pv->page);
 }
 
 /* Forgets a mapping, keeping its dirty bit; the caller tells the backend after. */
