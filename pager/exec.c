@@ -32,7 +32,7 @@ static int map_segment(struct proc *p, const struct initrd_file *file, const Elf
 	int rv;
 
 	if (ph->p_offset < in_page || ph->p_offset + ph->p_filesz > file->size ||
-	    ph->p_filesz > ph->p_memsz || end > USER_STACK_TOP - USER_STACK_SIZE ||
+	    ph->p_filesz > ph->p_memsz || end > USER_HEAP_END ||
 	    start < USER_MIN)
 		return -ENOEXEC;
 	if (ph->p_filesz > 0) {

@@ -48,11 +48,12 @@ static int kern_errno(int rv)
 	return EINVAL;
 }
 
-/* A page-aligned range inside the user part of the map. */
+/* A page-aligned range inside the user part of the map, clear of the pager window. */
 static bool user_range_ok(vm_offset_t addr, vm_offset_t len)
 {
 	return (addr & PAGE_MASK) == 0 && len > 0 && addr >= USER_MIN &&
-	       addr + len > addr && addr + len <= USER_MAP_END;
+	       addr + len > addr && addr + len <= USER_MAP_END &&
+	       (addr + len <= PAGER_WINDOW || addr >= PAGER_WINDOW_END);
 }
 
 static vm_prot_t prot_of(uint64_t prot)
@@ -79,7 +80,7 @@ static void do_sbrk(struct proc *p, struct ipc_msg *m)
 	int rv = KERN_SUCCESS;
 
 	if ((incr > 0 && new < old) || new < p->brk_start ||
-	    new > USER_STACK_TOP - USER_STACK_SIZE) {
+	    new > USER_HEAP_END) {
 		reply(m, ENOMEM, 0, 0);
 		return;
 	}

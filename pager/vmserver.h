@@ -17,8 +17,10 @@
 #define USER_STACK_TOP  0x80000000UL
 #define USER_STACK_SIZE (8UL << 20)
 #define USER_MMAP_BASE  0x100000000UL
-/* The top of what a process may map: above it, the VM server lends pagers pages. */
-#define USER_MAP_END    PAGER_WINDOW
+#define USER_MAP_END    0x3ff0000000UL	/* the top of what a process may map */
+/* Program segments and the heap end below the window where pagers are lent pages. */
+#define USER_HEAP_END   PAGER_WINDOW
+_Static_assert(PAGER_WINDOW_END == USER_STACK_TOP - USER_STACK_SIZE, "window under the stack");
 
 #define NPROCS 128
 #define PROC_CAP_SLOTS 16	/* the kernel's NSLOTS */

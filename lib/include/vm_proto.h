@@ -94,9 +94,16 @@ enum pager_request {
 	PAGER_CLOSE,
 };
 
-/* Where the pages of a request appear, above every mapping mmap makes. */
-#define PAGER_WINDOW       0x3ff0000000UL
+/*
+ * Where the pages of a request appear: the megabyte just below the stack,
+ * above the heap's limit, which no mapping may enter. Lent so near the stack,
+ * the pages share the upper nodes of the pager's mapping tree with it, so a
+ * request builds and frees little more than one bottom node (at the top of
+ * the address space it built and freed a whole path: ~1,000 instructions).
+ */
 #define PAGER_WINDOW_PAGES 256
+#define PAGER_WINDOW_END   0x7f800000UL	/* the stack's lowest page */
+#define PAGER_WINDOW       (PAGER_WINDOW_END - PAGER_WINDOW_PAGES * 4096UL)
 
 /*
  * How a handler is entered: the VM server resumes the thread at the

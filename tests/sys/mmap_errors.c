@@ -4,10 +4,11 @@
 // expect-output: mmap_errors: all checks passed
 /*
  * mmap and munmap check their arguments: length 0, MAP_FIXED at an
- * unaligned address or outside user space, protection bits that do not
- * exist, MAP_SHARED together with MAP_PRIVATE, an anonymous mapping with a
- * descriptor or an offset: EINVAL. More than user space holds: ENOMEM.
- * munmap of an unaligned address, of length 0, or of a range that wraps:
+ * unaligned address, outside user space or into the megabyte below the stack
+ * where pagers are lent pages, protection bits that do not exist, MAP_SHARED
+ * together with MAP_PRIVATE, an anonymous mapping with a descriptor or an
+ * offset: EINVAL. More than user space holds: ENOMEM. munmap of an unaligned
+ * address, of length 0, of a range that wraps or of the pagers' window:
  * EINVAL. No failed call may leave anything mapped (v_objects, and a
  * mapping's neighbour data are unchanged). And the good cases next to the
  * bad ones: a hint that is taken gives another address, never the mapping
@@ -19,6 +20,7 @@
 #include <stdint.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <vm_proto.h>
 #define TEST_NAME "mmap_errors"
 #include "systest.h"
 
@@ -62,6 +64,10 @@ int main(void)
 	mmap_fails("MAP_FIXED at 0", NULL, PAGE, RW, ANON | MAP_FIXED, -1, 0, EINVAL, EINVAL);
 	mmap_fails("MAP_FIXED past user space", (void *)0x3ffffff000UL, 2 * PAGE, RW,
 		   ANON | MAP_FIXED, -1, 0, EINVAL, EINVAL);
+	mmap_fails("MAP_FIXED into the pager window", (void *)(PAGER_WINDOW - PAGE), 2 * PAGE,
+		   RW, ANON | MAP_FIXED, -1, 0, EINVAL, EINVAL);
+	mmap_fails("MAP_FIXED over the pager window", (void *)(PAGER_WINDOW_END - PAGE),
+		   2 * PAGE, RW, ANON | MAP_FIXED, -1, 0, EINVAL, EINVAL);
 	mmap_fails("protection bit 0x8", NULL, PAGE, RW | 0x8, ANON, -1, 0, EINVAL, EINVAL);
 	mmap_fails("protection bit 0x80", NULL, PAGE, 0x80, ANON, -1, 0, EINVAL, EINVAL);
 	mmap_fails("MAP_SHARED | MAP_PRIVATE", NULL, PAGE, RW, ANON | MAP_SHARED, -1, 0, EINVAL,
@@ -86,6 +92,7 @@ int main(void)
 	munmap_fails("munmap, length 0", a, 0);
 	munmap_fails("munmap, a range that wraps", a, SIZE_MAX - PAGE);
 	munmap_fails("munmap past user space", (void *)0x3ffffff000UL, 2 * PAGE);
+	munmap_fails("munmap of the pager window", (void *)PAGER_WINDOW, PAGE);
 	if (a[0] != 'a' || a[4 * PAGE - 1] != 'z')
 		fail("a failed munmap changed the mapping", a[0], a[4 * PAGE - 1]);
 	printf("mmap_errors: munmap: unaligned, empty, wrapping: EINVAL\n");
