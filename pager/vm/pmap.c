@@ -130,8 +130,8 @@ void pmap_remove(pmap_t pmap, vm_offset_t sva, vm_offset_t eva)
 	uint64_t key = atop(sva), found;
 	struct pv_entry *pv;
 
-	while (key < atop(eva) && (pv = vm_radix_lookup_ge(&pmap->pvs, key, &found)) != NULL &&
-	       found < atop(eva)) {
+	while (key < atop(eva) &&
+	       (pv = vm_radix_lookup_range(&pmap->pvs, key, atop(eva) - 1, &found)) != NULL) {
 		key = found + 1;
 		pv_free(pv);
 		if (ptoa(found) != run_end) {

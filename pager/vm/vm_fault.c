@@ -203,8 +203,8 @@ static void vm_fault_dontneed(const struct faultstate *fs, int ahead)
 	start = end - entry->start < size ? entry->start : end - size;
 	pindex = entry->offset + atop(start - entry->start);
 	pend = entry->offset + atop(end - entry->start);
-	while ((m = vm_radix_lookup_ge(&fs->first_object->pages, pindex, &found)) != NULL &&
-	       found < pend) {
+	while (pindex < pend && (m = vm_radix_lookup_range(&fs->first_object->pages, pindex,
+							   pend - 1, &found)) != NULL) {
 		pindex = found + 1;
 		if (m->valid && !m->busy && m->queue != PQ_INACTIVE)
 			vm_page_deactivate(m);

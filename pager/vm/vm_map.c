@@ -354,9 +354,8 @@ static void entry_unwire_to(vm_map_t map, vm_map_entry_t e, vm_offset_t end_va)
 	vm_pindex_t pindex = e->offset, end = e->offset + atop(end_va - e->start), found;
 	vm_page_t m;
 
-	while (e->object != NULL &&
-	       (m = vm_radix_lookup_ge(&e->object->pages, pindex, &found)) != NULL &&
-	       found < end) {
+	while (e->object != NULL && pindex < end &&
+	       (m = vm_radix_lookup_range(&e->object->pages, pindex, end - 1, &found)) != NULL) {
 		if (m->wire_count > 0)
 			vm_page_unwire(m);
 		pmap_unwire(map->pmap, e->start + ptoa(found - e->offset));
@@ -713,8 +712,8 @@ static int advise_pages(vm_map_t map, vm_map_entry_t e, int advice)
 		return KERN_SUCCESS;
 	if (e->eflags & MAP_ENTRY_NEEDS_COPY)
 		prot &= (vm_prot_t)~VM_PROT_WRITE;
-	while ((m = vm_radix_lookup_ge(&e->object->pages, pindex, &found)) != NULL &&
-	       found < end) {
+	while (pindex < end &&
+	       (m = vm_radix_lookup_range(&e->object->pages, pindex, end - 1, &found)) != NULL) {
 		vm_offset_t va = e->start + ptoa(found - e->offset);
 
 		pindex = found + 1;

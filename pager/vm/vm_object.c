@@ -171,8 +171,8 @@ void vm_object_page_invalidate(vm_object_t object, vm_pindex_t start, vm_pindex_
 	vm_pindex_t pindex;
 	vm_page_t m;
 
-	while ((m = vm_radix_lookup_ge(&object->pages, start, &pindex)) != NULL &&
-	       pindex < end) {
+	while (start < end &&
+	       (m = vm_radix_lookup_range(&object->pages, start, end - 1, &pindex)) != NULL) {
 		start = pindex + 1;
 		if (m->busy || m->wire_count > 0 || page_is_dirty(m))
 			continue;
@@ -414,8 +414,8 @@ void vm_object_page_remove_range(vm_object_t object, vm_pindex_t start, vm_pinde
 	vm_pindex_t pindex;
 	vm_page_t m;
 
-	while ((m = vm_radix_lookup_ge(&object->pages, start, &pindex)) != NULL &&
-	       pindex < end) {
+	while (start < end &&
+	       (m = vm_radix_lookup_range(&object->pages, start, end - 1, &pindex)) != NULL) {
 		VM_ASSERT(m->wire_count == 0 && !m->busy);
 		vm_page_free(m);
 		start = pindex + 1;

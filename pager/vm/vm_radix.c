@@ -16,7 +16,8 @@ static struct vm_zone node_zone;
 
 void vm_radix_startup(void)
 {
-	vm_zone_init(&node_zone, "radix node", sizeof(struct radix_node));
+	/* An unused node is all NULL, count 0: nodes are freed that way, empty. */
+	vm_zone_init_zeroed(&node_zone, "radix node", sizeof(struct radix_node));
 }
 
 uint64_t vm_radix_nodes_in_use(void)
@@ -174,11 +175,11 @@ void *vm_radix_lookup(struct vm_radix *rt, uint64_t key)
 }
 
 /*
- * The first value with key >= key under node, which covers keys from base.
- * The bottom node it is found in becomes the tree's hint.
+ * The first value with a key in [key, last] under node, which covers keys
+ * from base. The bottom node it is found in becomes the tree's hint.
  */
 static void *find_ge(struct vm_radix *rt, struct radix_node *node, int level, uint64_t base,
-		     uint64_t key, uint64_t *found)
+		     uint64_t key, uint64_t last, uint64_t *found)
 {
 	int shift = (level - 1) * RADIX_BITS;
 	unsigned i = key > base ? slot_of(key, level) : 0;
@@ -189,6 +190,8 @@ static void *find_ge(struct vm_radix *rt, struct radix_node *node, int level, ui
 
 		if (node->slot[i] == NULL)
 			continue;
+		if (child_base > last)	/* (only a used slot's base is a real key) */
+			return NULL;
 		if (level == 1) {
 			*found = child_base;
 			rt->hint_leaf = node;
@@ -196,7 +199,7 @@ static void *find_ge(struct vm_radix *rt, struct radix_node *node, int level, ui
 			return node->slot[i];
 		}
 		v = find_ge(rt, node->slot[i], level - 1, child_base,
-			    key > child_base ? key : child_base, found);
+			    key > child_base ? key : child_base, last, found);
 		if (v != NULL)
 			return v;
 	}
@@ -204,28 +207,38 @@ static void *find_ge(struct vm_radix *rt, struct radix_node *node, int level, ui
 }
 
 /*
- * A walk over a range calls this once per key it finds: with the hint, the
- * next key is usually a few slots along the same bottom node.
+ * A walk over a range calls this once per key it finds. First key's own
+ * bottom node, if it has one (usually the hint: the next key is a few slots
+ * along), and only past its end the walk from the root.
  */
-void *vm_radix_lookup_ge(struct vm_radix *rt, uint64_t key, uint64_t *found)
+void *vm_radix_lookup_range(struct vm_radix *rt, uint64_t first, uint64_t last,
+			    uint64_t *found)
 {
-	struct radix_node *leaf = rt->hint_leaf;
+	struct radix_node *leaf;
+	uint64_t key = first;
 	unsigned i;
 
-	if (leaf != NULL && (key >> RADIX_BITS) == rt->hint_prefix) {
+	if (first > last)
+		return NULL;
+	if ((leaf = find_leaf(rt, key)) != NULL) {
 		for (i = key & RADIX_MASK; i < RADIX_SLOTS; i++) {
 			if (leaf->slot[i] != NULL) {
-				*found = (rt->hint_prefix << RADIX_BITS) | i;
+				key = (key & ~(uint64_t)RADIX_MASK) | i;
+				if (key > last)
+					return NULL;
+				*found = key;
 				return leaf->slot[i];
 			}
 		}
-		if (rt->hint_prefix + 1 > (UINT64_MAX >> RADIX_BITS))
+		if ((key >> RADIX_BITS) + 1 > (UINT64_MAX >> RADIX_BITS))
 			return NULL;
-		key = (rt->hint_prefix + 1) << RADIX_BITS;	/* on from the next node */
+		key = ((key >> RADIX_BITS) + 1) << RADIX_BITS;	/* on from the next node */
+		if (key > last)
+			return NULL;
 	}
 	if (rt->root == NULL || !key_fits(rt, key))
 		return NULL;
-	return find_ge(rt, rt->root, rt->height, 0, key, found);
+	return find_ge(rt, rt->root, rt->height, 0, key, last, found);
 }
 
 /* Drops top levels that hold only their slot 0. */
@@ -237,6 +250,8 @@ static void shrink(struct vm_radix *rt)
 	       top->slot[0] != NULL) {
 		rt->root = top->slot[0];
 		set_height(rt, rt->height - 1);
+		top->slot[0] = NULL;	/* empty, as the zone keeps its free nodes */
+		top->count = 0;
 		vm_zone_free(&node_zone, top);
 	}
 }

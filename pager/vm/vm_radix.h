@@ -44,8 +44,17 @@ static inline bool vm_radix_is_empty(const struct vm_radix *rt)
 int vm_radix_insert(struct vm_radix *rt, uint64_t key, void *value);
 /* The value at key, or NULL. (It updates the hint: the tree is not const.) */
 void *vm_radix_lookup(struct vm_radix *rt, uint64_t key);
+/*
+ * The value with the smallest key in [first, last] (its key in *found), or
+ * NULL. The walk stops at last: a range walk never visits nodes past its end.
+ */
+void *vm_radix_lookup_range(struct vm_radix *rt, uint64_t first, uint64_t last,
+			    uint64_t *found);
 /* The value with the smallest key >= key (its key in *found), or NULL. */
-void *vm_radix_lookup_ge(struct vm_radix *rt, uint64_t key, uint64_t *found);
+static inline void *vm_radix_lookup_ge(struct vm_radix *rt, uint64_t key, uint64_t *found)
+{
+	return vm_radix_lookup_range(rt, key, UINT64_MAX, found);
+}
 /* Removes and returns the value at key (NULL if none); frees emptied nodes. */
 void *vm_radix_remove(struct vm_radix *rt, uint64_t key);
 

@@ -5,8 +5,9 @@
 struct vm_slab {
 	vm_page_t page;
 	struct vm_slab *next, *prev;	/* on the zone's partial list */
-	void *free_items;		/* linked through their first word */
-	unsigned nfree;
+	void *free_items;		/* freed items, linked through their first word */
+	char *unused;			/* items never handed out: from here to the end */
+	unsigned nfree;			/* both kinds */
 };
 
 #define SLAB_HEADER ((sizeof(struct vm_slab) + 7) & ~(size_t)7)
@@ -18,6 +19,12 @@ void vm_zone_init(struct vm_zone *z, const char *name, size_t size)
 	z->size = (size + 7) & ~(size_t)7;
 	z->per_slab = (unsigned)((PAGE_SIZE - SLAB_HEADER) / z->size);
 	VM_ASSERT(z->per_slab > 0);
+}
+
+void vm_zone_init_zeroed(struct vm_zone *z, const char *name, size_t size)
+{
+	vm_zone_init(z, name, size);
+	z->kept_zeroed = true;
 }
 
 static void partial_insert(struct vm_zone *z, struct vm_slab *slab)
@@ -44,58 +51,68 @@ static struct vm_slab *slab_create(struct vm_zone *z)
 {
 	vm_page_t m = vm_page_alloc(NULL, 0, 0);
 	struct vm_slab *slab;
-	char *item;
-	unsigned i;
 
 	if (m == NULL)
 		return NULL;
 	slab = pmap_page_address(m);
 	slab->page = m;
 	slab->free_items = NULL;
+	slab->unused = (char *)slab + SLAB_HEADER;
 	slab->nfree = z->per_slab;
-	item = (char *)slab + SLAB_HEADER;
-	for (i = 0; i < z->per_slab; i++, item += z->size) {
-		*(void **)item = slab->free_items;
-		slab->free_items = item;
-	}
 	partial_insert(z, slab);
 	z->npages++;
 	return slab;
 }
 
-/* An item from a slab that has one. */
-static inline void *take_item(struct vm_zone *z, struct vm_slab *slab)
+/*
+ * An item from a slab that has one: a freed one first. *fresh says whether
+ * it was never used, so holds whatever the page held before.
+ */
+static inline void *take_item(struct vm_zone *z, struct vm_slab *slab, bool *fresh)
 {
 	void *item = slab->free_items;
 
-	slab->free_items = *(void **)item;
+	*fresh = item == NULL;
+	if (item != NULL) {
+		slab->free_items = *(void **)item;
+	} else {
+		item = slab->unused;
+		slab->unused += z->size;
+	}
 	if (--slab->nfree == 0)
 		partial_remove(z, slab);
 	z->nused++;
 	return item;
 }
 
-static __attribute__((noinline)) void *alloc_from_new_slab(struct vm_zone *z)
+static __attribute__((noinline)) void *alloc_from_new_slab(struct vm_zone *z, bool *fresh)
 {
 	struct vm_slab *slab = slab_create(z);
 
-	return slab != NULL ? take_item(z, slab) : NULL;
+	return slab != NULL ? take_item(z, slab, fresh) : NULL;
 }
 
 void *vm_zone_alloc_uninit(struct vm_zone *z)
 {
+	bool fresh;
+
 	if (z->partial == NULL)
-		return alloc_from_new_slab(z);
-	return take_item(z, z->partial);
+		return alloc_from_new_slab(z, &fresh);
+	return take_item(z, z->partial, &fresh);
 }
 
 void *vm_zone_alloc(struct vm_zone *z)
 {
-	uint64_t *item = vm_zone_alloc_uninit(z);
-	size_t i, words = z->size / 8;
+	bool fresh;
+	uint64_t *item = z->partial != NULL ? take_item(z, z->partial, &fresh) :
+					      alloc_from_new_slab(z, &fresh);
 
-	for (i = 0; item != NULL && i < words; i++)	/* small items: words beat memset */
-		item[i] = 0;
+	if (item == NULL)
+		return NULL;
+	if (z->kept_zeroed && !fresh)
+		item[0] = 0;	/* the rest is zero already: only the free list's link */
+	else
+		memset(item, 0, z->size);
 	return item;
 }
 

@@ -21,9 +21,17 @@ struct vm_zone {
 	struct vm_slab *partial;	/* slabs with a free item */
 	uint64_t nused;			/* items handed out */
 	uint64_t npages;		/* slabs */
+	bool kept_zeroed;		/* see vm_zone_init_zeroed */
 };
 
 void vm_zone_init(struct vm_zone *z, const char *name, size_t size);
+/*
+ * A zone whose items stay zeroed while free: the zone zeroes an item the
+ * first time it hands it out, and its user frees each item zeroed again - as
+ * a radix node is, empty - but for its first word, which the free list
+ * borrows. So vm_zone_alloc of a used item clears one word, not the item.
+ */
+void vm_zone_init_zeroed(struct vm_zone *z, const char *name, size_t size);
 /* A zeroed item, or NULL when no page is free. */
 void *vm_zone_alloc(struct vm_zone *z);
 /* The same, not zeroed: for a caller that sets every field at once. */

@@ -1,5 +1,6 @@
 /*
- * vm_radix against a reference model: random inserts, lookups, lookup_ge
+ * vm_radix against a reference model: random inserts, lookups, lookup_ge,
+ * lookup_range
  * and removes, checked step by step against a sorted array of (key, value).
  *
  * Each seed draws its keys from one distribution - small and dense, sparse
@@ -219,6 +220,33 @@ static void check_lookup_ge(uint64_t key)
 	}
 }
 
+/* Bounded: the model's first key >= first, unless it is past last. */
+static void check_lookup_range(uint64_t first, uint64_t last)
+{
+	int at = model_lower_bound(first);
+	uint64_t found = 0x5a5a5a5a5a5a5a5aULL;
+	void *value = vm_radix_lookup_range(&tree, first, last, &found);
+
+	if (at == model_n || model_keys[at] > last || first > last) {
+		REQUIRE(value == NULL);
+	} else {
+		REQUIRE(value == model_values[at]);
+		REQUIRE_EQ(found, model_keys[at]);
+	}
+}
+
+/* A range from key: empty, a few keys, a bottom node's worth, or to the top. */
+static void check_some_range(uint64_t first)
+{
+	uint64_t spans[] = { 0, 1, 63, 64, 4096, UINT64_MAX };
+	uint64_t span = spans[rng_below(sizeof(spans) / sizeof(spans[0]))];
+	uint64_t last = first + span < first ? UINT64_MAX : first + span;
+
+	if (rng_chance(5))
+		last = first - 1;	/* an empty range: first > last (or all, from 0) */
+	check_lookup_range(first, last);
+}
+
 /* What must not change when an insert fails. */
 struct snapshot {
 	void *root;
@@ -348,8 +376,10 @@ static void run_seed(const char *program, uint64_t seed)
 				  model_keys[rng_below((uint64_t)model_n)]);
 		else if (r < 75)
 			check_lookup(probe_key(dist));
-		else
+		else if (r < 88)
 			check_lookup_ge(rng_chance(10) ? edge_key() : probe_key(dist));
+		else
+			check_some_range(rng_chance(10) ? edge_key() : probe_key(dist));
 		if (step % FULL_CHECK == 0 || model_n == 0)
 			check_whole_tree();
 	}
