@@ -58,6 +58,7 @@ int endpoint_create(struct space *s)
 		if (ep->refs == 0) {
 			memset(ep, 0, sizeof(*ep));
 			ep->refs = 1;
+			ep->receive_caps = 1;
 			s->caps[slot] = (struct cap){ ep, 0 };
 			return slot;
 		}
@@ -79,17 +80,43 @@ int cap_copy(struct space *dst, uint64_t dst_slot, struct space *src,
 	if (badge != 0)
 		cap.badge = badge;
 	endpoint_get(cap.ep);
+	if (cap.badge == 0)
+		cap.ep->receive_caps++;
 	cap_clear(&dst->caps[dst_slot]);
 	dst->caps[dst_slot] = cap;
 	return 0;
 }
 
+/*
+ * Nobody can receive on ep any more: every wait there ends, with
+ * -E_NORECEIVER. A thread in a page fault just retries its access (and
+ * waits again, for good: its pager is gone).
+ */
+static void endpoint_orphaned(struct endpoint *ep)
+{
+	struct thread *t;
+
+	while ((t = dequeue_first(&ep->senders, &ep->senders_tail)) != NULL ||
+	       (t = dequeue_first(&ep->receivers, &ep->receivers_tail)) != NULL) {
+		t->queued_on = NULL;
+		if (!t->in_fault)
+			t->ctx.x[REG_A0] = (uint64_t)-E_NORECEIVER;
+		sched_enqueue(t);
+	}
+}
+
 void cap_clear(struct cap *cap)
 {
-	if (cap->ep != NULL)
-		endpoint_put(cap->ep);
+	struct endpoint *ep = cap->ep;
+
 	cap->ep = NULL;
+	if (ep == NULL)
+		return;
+	/* A receiver still queued came through a cap now gone: it ends too. */
+	if (cap->badge == 0 && --ep->receive_caps == 0)
+		endpoint_orphaned(ep);
 	cap->badge = 0;
+	endpoint_put(ep);
 }
 
 void endpoint_get(struct endpoint *ep)
@@ -97,19 +124,15 @@ void endpoint_get(struct endpoint *ep)
 	ep->refs++;
 }
 
-/* Threads still queued on an endpoint whose last cap goes get -E_BADSLOT. */
+/*
+ * With its last reference the endpoint is free. Nobody waits there by then:
+ * waiters left when its last unbadged cap went, and a faulting thread
+ * queued on its pager holds a reference to it.
+ */
 void endpoint_put(struct endpoint *ep)
 {
-	struct thread *t;
-
-	if (--ep->refs > 0)
-		return;
-	while ((t = dequeue_first(&ep->senders, &ep->senders_tail)) != NULL ||
-	       (t = dequeue_first(&ep->receivers, &ep->receivers_tail)) != NULL) {
-		t->queued_on = NULL;
-		t->ctx.x[REG_A0] = (uint64_t)-E_BADSLOT;
-		sched_enqueue(t);
-	}
+	--ep->refs;
+	KASSERT(ep->refs > 0 || (ep->senders == NULL && ep->receivers == NULL));
 }
 
 void endpoint_dequeue(struct endpoint *ep, struct thread *t)
@@ -184,6 +207,11 @@ static __attribute__((noinline)) struct thread *call_slow(struct thread *caller,
 	if (receiver != NULL) {
 		deliver(receiver, caller, m, badge);
 		return hand_over(caller, receiver);
+	}
+	/* Nobody will ever receive: say so. (A fault's thread just waits, dead.) */
+	if (ep->receive_caps == 0 && !caller->in_fault) {
+		caller->ctx.x[REG_A0] = (uint64_t)-E_NORECEIVER;
+		return caller;
 	}
 	caller->state = THREAD_SENDING;
 	caller->msg = *m;

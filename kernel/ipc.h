@@ -19,6 +19,12 @@
 
 struct endpoint {
 	int refs;			/* caps naming it; 0: free */
+	/*
+	 * Its unbadged caps: the only ones a thread may receive through. With
+	 * none left nobody can ever take a message, so its senders are told
+	 * (-E_NORECEIVER) instead of waiting forever for a server that is gone.
+	 */
+	int receive_caps;
 	struct thread *senders, *senders_tail;
 	struct thread *receivers, *receivers_tail;
 };
@@ -39,7 +45,10 @@ static inline struct endpoint *cap_endpoint(struct space *s, uint64_t slot, uint
  */
 int cap_copy(struct space *dst, uint64_t dst_slot, struct space *src,
 	     uint64_t src_slot, uint64_t badge);
-/* Empties a slot, freeing the endpoint with its last cap. */
+/*
+ * Empties a slot, freeing the endpoint with its last cap; with its last
+ * unbadged cap, its queued senders get -E_NORECEIVER.
+ */
 void cap_clear(struct cap *cap);
 
 /* References to an endpoint from outside a cap slot (a thread's pager). */

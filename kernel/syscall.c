@@ -340,6 +340,21 @@ static struct thread *sys_cap_copy(uint64_t dst_id, uint64_t dst_slot, uint64_t 
 	return syscall_return(cap_copy(dst, dst_slot, src, src_slot, badge));
 }
 
+static struct thread *sys_cap_clear(uint64_t space_id, uint64_t slot, uint64_t a2, uint64_t a3,
+				    uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	struct space *s;
+	int error;
+
+	(void)a2, (void)a3, (void)a4, (void)a5, (void)a6;
+	if ((s = own_or_managed(space_id, &error)) == NULL)
+		return syscall_return(error);
+	if (slot >= NSLOTS || s->caps[slot].ep == NULL)
+		return syscall_return(-E_BADSLOT);
+	cap_clear(&s->caps[slot]);
+	return syscall_return(0);
+}
+
 static struct thread *sys_shutdown(uint64_t status, uint64_t a1, uint64_t a2, uint64_t a3,
 				   uint64_t a4, uint64_t a5, uint64_t a6)
 {
@@ -451,6 +466,7 @@ static syscall_fn *const syscall_table[NSYSCALLS] = {
 	[SYS_CONTEXT_GET] = sys_context_get,
 	[SYS_CONTEXT_REPLY] = sys_context_reply,
 	[SYS_SET_DEADLINE] = sys_set_deadline,
+	[SYS_CAP_CLEAR] = sys_cap_clear,
 	[SYS_NOSYS] = sys_nosys,
 };
 

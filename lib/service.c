@@ -21,11 +21,11 @@
 #define CAP_SLOTS 16	/* per space: the kernel's NSLOTS */
 
 static unsigned slots_used = 1u << VM_SERVER_SLOT;
-/* An endpoint whose registration failed, kept for the next: none can be freed. */
-static long spare_endpoint = -1;
 
+/* Empties the slot: the endpoint goes with its last cap. */
 static void slot_free(int slot)
 {
+	k_cap_clear(SPACE_SELF, (uint64_t)slot);
 	slots_used &= ~(1u << slot);
 }
 
@@ -57,7 +57,7 @@ static int name_call(enum vm_request request, const char *name, uint64_t w0, uin
 
 int service_register(const char *name)
 {
-	long slot = spare_endpoint >= 0 ? spare_endpoint : k_endpoint_create();
+	long slot = k_endpoint_create();
 	int error;
 
 	if (slot < 0) {
@@ -65,9 +65,8 @@ int service_register(const char *name)
 		return -1;
 	}
 	slots_used |= 1u << slot;
-	spare_endpoint = -1;
 	if ((error = name_call(VM_SERVICE_REGISTER, name, (uint64_t)slot, 0)) != 0) {
-		spare_endpoint = slot;
+		slot_free((int)slot);
 		errno = error;
 		return -1;
 	}

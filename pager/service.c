@@ -159,10 +159,14 @@ void service_proc_exit(struct proc *p)
 
 	timer_stop(&waits[proc_badge(p) - 1].timer);	/* its thread is gone: no reply */
 	/*
-	 * Its names go. Our copy of its endpoint stays in the slot until a new
-	 * service takes it: the kernel has no call that empties a slot.
+	 * Its names go, and our copies of its endpoints: with the last one that
+	 * can receive, the kernel fails the calls of its clients (-E_NORECEIVER)
+	 * instead of leaving them to wait for a server that is gone.
 	 */
-	for (i = 0; i < NSERVICES; i++)
-		if (services[i].owner == p->pid)
+	for (i = 0; i < NSERVICES; i++) {
+		if (services[i].owner == p->pid) {
 			services[i].name[0] = '\0';
+			k_cap_clear(SPACE_SELF, service_slot(&services[i]));
+		}
+	}
 }

@@ -188,6 +188,12 @@ static inline long k_cap_copy(uint64_t dst_space, uint64_t dst_slot, uint64_t sr
 	return kcall(SYS_CAP_COPY, dst_space, dst_slot, src_space, src_slot, badge, 0, 0);
 }
 
+/* Empties a cap slot (of our space, or of one we manage). */
+static inline long k_cap_clear(uint64_t space, uint64_t slot)
+{
+	return kcall(SYS_CAP_CLEAR, space, slot, 0, 0, 0, 0, 0);
+}
+
 /* Copies the registers of `peer` (waiting for our reply) into our IPC buffer. */
 static inline long k_context_get(uint64_t peer)
 {

@@ -23,8 +23,8 @@ int service_register(const char *name);
 int service_lookup(const char *name, unsigned wait_ms);
 
 /*
- * Gives back a slot service_lookup returned, for a later lookup to use. The
- * cap in it stays until then: the kernel has no call that empties a slot.
+ * Gives back a slot service_lookup returned: the cap goes, and the slot is
+ * free for a later lookup.
  */
 void service_release(int slot);
 

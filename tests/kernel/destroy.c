@@ -240,7 +240,8 @@ static void test_dead_fault_holder(void)
 
 /*
  * A waits to send on endpoint E when E's last cap goes with the space of
- * the thread that made it: A's call ends with E_BADSLOT.
+ * the thread that made it: nobody can receive there any more, and A's call
+ * ends with E_NORECEIVER.
  */
 static void test_last_cap(void)
 {
@@ -266,7 +267,7 @@ static void test_last_cap(void)
 	EXPECT(k_cap_copy(ca.space, 1, SPACE_SELF, ROOT_ENDPOINT_SLOT, 0), 0);
 	EXPECT(k_space_destroy(cx.space), 0);
 	wait_script_end(ROOT_ENDPOINT_SLOT, a);
-	EXPECT(a_call->ret[0], -E_BADSLOT);
+	EXPECT(a_call->ret[0], -E_NORECEIVER);
 	EXPECT(k_space_destroy(ca.space), 0);
 }
 

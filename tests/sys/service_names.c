@@ -2,7 +2,7 @@
 // expect-output: service_names: a lookup waited for a name registered later; its cap has our pid as badge
 // expect-output: service_names: a lookup that waits in vain: ETIMEDOUT after its wait
 // expect-output: service_names: a name taken: EEXIST, from any process
-// expect-output: service_names: names die with their owner
+// expect-output: service_names: names die with their owner, and calls to it fail (E_NORECEIVER)
 // expect-output: service_names: slots: lookups from the top, endpoints from the bottom
 // expect-output: service_names: all checks passed
 /*
@@ -22,7 +22,9 @@
  *   taken        registering a name in use gives EEXIST, to its owner and
  *                to another process alike.
  *   death        a child's name goes when the child exits: a lookup gives
- *                ENOENT, and the name can be registered again.
+ *                ENOENT, and the name can be registered again. A call that
+ *                waited for the child to receive ends with E_NORECEIVER when
+ *                it exits, and later calls through the cap end so at once.
  *   slots        lib hands out cap slots: lookups take them from the top,
  *                new endpoints from the bottom; a released slot is reused.
  */
@@ -177,20 +179,27 @@ static void case_death(void)
 
 	*flag = 0;
 	if ((pid = fork_or_fail()) == 0) {
+		uint64_t t0 = rdtime();
+
 		register_or_fail("t_mortal");
 		*flag = 1;
-		wait_until(flag, 2, "the parent's lookup");
+		while (elapsed_ms(t0) < 100)	/* never receives: the call below queues */
+			k_yield();
 		exit(0);
 	}
 	wait_until(flag, 1, "the child's registration");
 	if ((slot = service_lookup("t_mortal", 0)) < 0)
 		fail("lookup of the child's name", errno, 0);
-	service_release(slot);
-	*flag = 2;
+	if ((int64_t)ipc_call_empty((uint64_t)slot, 1) != -E_NORECEIVER)
+		fail("a call queued when its server died ended with", 0, -E_NORECEIVER);
 	expect_exit(wait_child(pid, "the mortal server"), 0, "the mortal server");
+	if ((int64_t)ipc_call_empty((uint64_t)slot, 1) != -E_NORECEIVER)
+		fail("a call to a dead server ended with", 0, -E_NORECEIVER);
+	service_release(slot);
 	expect_lookup_fails("t_mortal", 0, ENOENT);
 	register_or_fail("t_mortal");
-	printf("service_names: names die with their owner\n");
+	printf("service_names: names die with their owner, and calls to it fail "
+	       "(E_NORECEIVER)\n");
 }
 
 /* Registered so far: t_own, t_dup, t_mortal - slots 1, 2, 3. */

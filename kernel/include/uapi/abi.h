@@ -65,6 +65,7 @@ enum {
 				   The caller's next wait for a message that would
 				   last past it ends instead with -E_TIMEOUT; the
 				   deadline then disarms (it fires once) */
+	SYS_CAP_CLEAR,		/* a0 = space (0: caller's), a1 = slot: empties it */
 	SYS_NOSYS,		/* never valid: E_NOSYS */
 	NSYSCALLS
 };
@@ -83,6 +84,8 @@ enum {
 	E_RANGE = 9,	/* an address outside user space, or not page-aligned */
 	E_NOSLOT = 10,	/* every cap slot of the space is in use */
 	E_TIMEOUT = 11,	/* SYS_SET_DEADLINE's time passed before a message came */
+	E_NORECEIVER = 12,	/* no unbadged cap to the endpoint is left: no server
+				   can ever take the message */
 };
 
 /* The message tag in a0. */
