@@ -94,7 +94,7 @@ static void replay(struct proc *p, enum io_result result)
 		vm_page_fault_resume(p, &m, &p->pwait.info, p->pwait.counted,
 				     result == IO_PAGEIN_FAILED);
 	} else if (call_failed_by(TAG_LABEL(m.tag), result)) {
-		m.tag = TAG(EIO, 0);
+		vm_call_failed(p, &m, EIO);
 	} else {
 		vm_handle(p, &m);
 	}

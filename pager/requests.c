@@ -337,6 +337,15 @@ static void do_range(struct proc *p, struct ipc_msg *m)
 	reply(m, kern_errno(rv), 0, 0);
 }
 
+void vm_call_failed(struct proc *p, struct ipc_msg *m, int error)
+{
+	vm_offset_t start, end;
+
+	if (TAG_LABEL(m->tag) == VM_MLOCK && request_range(m, &start, &end))
+		vm_map_wire_cancel(p->map, start, end);
+	reply(m, error, 0, 0);
+}
+
 static void do_fork(struct proc *p, struct ipc_msg *m)
 {
 	int error = 0;

@@ -138,6 +138,12 @@ void vm_page_fault_resume(struct proc *p, struct ipc_msg *m, struct vm_fault_inf
 
 /* Any message but a page fault, from a live process: an exception or a call. */
 void vm_handle(struct proc *p, struct ipc_msg *m);
+/*
+ * A parked call whose page's I/O failed, so that it fails with `error`
+ * instead of running again: what it did so far is undone (an mlock's
+ * wiring).
+ */
+void vm_call_failed(struct proc *p, struct ipc_msg *m, int error);
 
 /*
  * Parks m (a fault or a call without a buffer) until `busy` is no longer

@@ -362,7 +362,7 @@ static void entry_unwire_to(vm_map_t map, vm_map_entry_t e, vm_offset_t end_va)
 		pindex = found + 1;
 	}
 	e->wired_count = 0;
-	e->eflags &= (uint16_t)~MAP_ENTRY_USER_WIRED;
+	e->eflags &= (uint16_t)~(MAP_ENTRY_USER_WIRED | MAP_ENTRY_WIRING);
 }
 
 static void entry_unwire(vm_map_t map, vm_map_entry_t e)
@@ -778,7 +778,7 @@ static int wire_entry(vm_map_t map, vm_map_entry_t e, int unused)
 	if (e->protection == VM_PROT_NONE)
 		return KERN_PROTECTION_FAILURE;
 	e->wired_count = 1;
-	e->eflags |= MAP_ENTRY_USER_WIRED;
+	e->eflags |= MAP_ENTRY_USER_WIRED | MAP_ENTRY_WIRING;
 	/* A private mapping's wired pages are its own copies, in its first object. */
 	type = e->protection | (e->eflags & MAP_ENTRY_COW ? VM_PROT_COPY : 0);
 	for (va = e->start; va < e->end; va += PAGE_SIZE) {
@@ -800,13 +800,46 @@ static int unwire_entry(vm_map_t map, vm_map_entry_t e, int unused)
 	return KERN_SUCCESS;
 }
 
+/*
+ * The end of a vm_map_wire: the entries it wired stay wired if it
+ * succeeded, and are unwired if it failed - all or nothing, as FreeBSD's -
+ * while entries wired before it are left as they were.
+ */
+static void wire_finish(vm_map_t map, vm_offset_t start, vm_offset_t end, bool failed)
+{
+	vm_map_entry_t e;
+
+	for (e = vm_map_lookup_entry(map, start); e != NULL && e->start < end; e = e->next) {
+		if (!(e->eflags & MAP_ENTRY_WIRING))
+			continue;
+		e->eflags &= (uint16_t)~MAP_ENTRY_WIRING;
+		if (failed)
+			entry_unwire(map, e);
+	}
+}
+
+/*
+ * KERN_PENDING: a page is on its way (*busy); the caller waits for it and
+ * calls again with the same range - the map cannot change meanwhile, its
+ * process being stopped in the call - and the entries this call wired so
+ * far are skipped then, and still undone if it fails in the end.
+ */
 int vm_map_wire(vm_map_t map, vm_offset_t start, vm_offset_t end, vm_page_t *busy)
 {
 	int rv = for_each_entry(map, start, end, wire_entry, 0);
 
-	if (rv == KERN_PENDING && busy != NULL)
-		*busy = wire_busy_page;
+	if (rv == KERN_PENDING) {
+		if (busy != NULL)
+			*busy = wire_busy_page;
+		return rv;
+	}
+	wire_finish(map, start, end, rv != KERN_SUCCESS);
 	return rv;
+}
+
+void vm_map_wire_cancel(vm_map_t map, vm_offset_t start, vm_offset_t end)
+{
+	wire_finish(map, start, end, true);
 }
 
 int vm_map_unwire(vm_map_t map, vm_offset_t start, vm_offset_t end)

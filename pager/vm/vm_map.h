@@ -17,6 +17,7 @@
 #define MAP_ENTRY_NEEDS_COPY  0x02	/* ... and the copy's object is not made yet */
 #define MAP_ENTRY_USER_WIRED  0x04	/* mlock()ed */
 #define MAP_ENTRY_DEVICE      0x08	/* a device's registers (vm_map_insert_device) */
+#define MAP_ENTRY_WIRING      0x10	/* wired by a vm_map_wire not finished yet */
 
 /* inheritance at fork, as FreeBSD's minherit() */
 #define VM_INHERIT_SHARE 0
@@ -126,12 +127,14 @@ int vm_map_madvise(vm_map_t map, vm_offset_t start, vm_offset_t end, int advice)
 
 /*
  * mlock()/munlock(): fault in and wire every page of [start, end) (copies
- * made now), or unwire them. The range must be mapped. KERN_PENDING: a page
- * is busy with pager I/O; wait for *busy and call again (what is wired
- * stays wired, and is not wired twice). busy may be NULL where no pager
- * answers later.
+ * made now), or unwire them. The range must be mapped. A wire that fails
+ * leaves the range as it found it. KERN_PENDING: a page is busy with pager
+ * I/O; wait for *busy and call again (what is wired stays wired, and is not
+ * wired twice). busy may be NULL where no pager answers later.
  */
 int vm_map_wire(vm_map_t map, vm_offset_t start, vm_offset_t end, vm_page_t *busy);
+/* A wire that waited (KERN_PENDING) and will not be called again: undone. */
+void vm_map_wire_cancel(vm_map_t map, vm_offset_t start, vm_offset_t end);
 int vm_map_unwire(vm_map_t map, vm_offset_t start, vm_offset_t end);
 
 /*

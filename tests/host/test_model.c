@@ -185,7 +185,7 @@ static struct {
 	uint64_t io, prefaults, no_space, invalid_address, protection_failure;
 	uint64_t invalid_argument, failure, pager_requests, pager_failures, shortages;
 	uint64_t forks, forks_failed, forks_skipped, fork_shared_pages, fork_cow_pages;
-	uint64_t fork_copied_now, inherits, madvises, shared_maps, wires, wires_partial;
+	uint64_t fork_copied_now, inherits, madvises, shared_maps, wires, wires_undone;
 	uint64_t wired_pages, wired_unmapped, unwires, collapses, bypasses, shared_writable;
 	uint64_t peak_used;
 	int max_chain, max_chain_users;
@@ -1697,9 +1697,10 @@ static void wired_now(struct space *s, int p)
  * mlock(): the range must be mapped (KERN_INVALID_ADDRESS, nothing done);
  * entries are wired in address order, an entry wired already is left as it
  * is; an entry with no access fails with KERN_PROTECTION_FAILURE, a page
- * the store fails to read with KERN_FAILURE. After a failure the pages from
- * the failing one on are as they were; those before may be wired or not
- * (FreeBSD unwires them again; this VM leaves the entries before wired).
+ * the store fails to read with KERN_FAILURE. A failure leaves every page
+ * as it was: the entries wired before the failing one are unwired again, as
+ * FreeBSD's vm_map_wire does (copy-on-write copies it made stay, which the
+ * model cannot tell from the originals: nobody writes to those).
  */
 static void op_wire(struct space *s)
 {
@@ -1751,12 +1752,8 @@ static void op_wire(struct space *s)
 		e = vm_map_lookup_entry(s->map, page_va(s, p));
 		REQUIRE(e != NULL);
 		now = (e->eflags & MAP_ENTRY_USER_WIRED) != 0;
-		REQUIRE(now || !was[p]);	/* mlock never unwires */
-		if (now == was[p])
-			continue;
-		REQUIRE(expected != KERN_INVALID_ADDRESS && p < fail_page);
-		stats.wires_partial += rv != KERN_RESOURCE_SHORTAGE;
-		wired_now(s, p);
+		REQUIRE(now == was[p]);		/* all or nothing */
+		stats.wires_undone += !was[p] && p < fail_page && expected != KERN_INVALID_ADDRESS;
 	}
 }
 
@@ -2047,11 +2044,11 @@ int main(int argc, char **argv)
 	       "sharers seen %llu times; minherit %llu, madvise %llu\n",
 	       (unsigned long long)stats.shared_maps, (unsigned long long)stats.shared_writable,
 	       (unsigned long long)stats.inherits, (unsigned long long)stats.madvises);
-	printf("model: mlock %llu (%llu pages wired; %llu failed with entries before the "
-	       "failure left wired), munlock %llu; wired mappings removed by a copy into a "
+	printf("model: mlock %llu (%llu pages wired; %llu pages a failed one wired and "
+	       "unwired again), munlock %llu; wired mappings removed by a copy into a "
 	       "shared shadow %llu\n",
 	       (unsigned long long)stats.wires, (unsigned long long)stats.wired_pages,
-	       (unsigned long long)stats.wires_partial, (unsigned long long)stats.unwires,
+	       (unsigned long long)stats.wires_undone, (unsigned long long)stats.unwires,
 	       (unsigned long long)stats.wired_unmapped);
 	printf("model: collapses %llu, bypasses %llu; object chains up to %d objects long "
 	       "(%d entries sharing its bottom); peak %llu pages in use\n",

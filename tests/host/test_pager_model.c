@@ -120,6 +120,7 @@ struct mpage {
 	bool mapped;
 	bool shared;		/* MAP_SHARED; else private */
 	bool wired;
+	bool wiring;		/* wired by the mlock under way: undone if it fails */
 	bool cow;		/* holds its cell copy-on-write (after a fork) */
 	vm_prot_t prot;
 	int file;		/* -1: its bytes' own, with no file behind (fork of a wired page) */
@@ -187,6 +188,7 @@ static struct {
 	uint64_t failed_reads, failed_writes, unchanged_writes, zero_pages, lost_pages;
 	uint64_t deferred_deaths;
 	uint64_t msyncs[3], msync_parked, msync_errors, mlocks, mlock_parked, mlock_failed;
+	uint64_t mlock_undone;		/* pages a failed mlock unwired again */
 	uint64_t forks, cow_faults, max_queued, rv[KERN_PENDING + 1];
 } stats;
 
@@ -608,15 +610,35 @@ static void wired_now(struct proc *pr, int p, vm_map_entry_t e)
 	REQUIRE(m != NULL && m->valid && m->wire_count > 0);
 	REQUIRE(pv != NULL && pv->page == m && pv->wired && pv->prot == e->protection);
 	pr->page[p].wired = true;
+	pr->page[p].wiring = true;
 	if (!pr->page[p].shared)
 		page_own(pr, p);
 }
 
 /*
+ * An mlock ended: the pages it wired stay wired if it succeeded; if it
+ * failed they are unwired (their private copies stay), all or nothing.
+ */
+static void wiring_ended(struct proc *pr, vm_offset_t start, vm_offset_t end, bool failed)
+{
+	int p;
+
+	for (p = first_page(pr, start); p < last_page(pr, end); p++) {
+		struct mpage *mp = &pr->page[p];
+
+		if (mp->wiring && failed) {
+			mp->wired = false;
+			stats.mlock_undone++;
+		}
+		mp->wiring = false;
+	}
+}
+
+/*
  * After mlock, whatever it returned: the model learns which entries it
- * wired (it never unwires), and which private pages it copied - a wiring
- * that waited or failed halfway unwires the pages of its entry again, but
- * their copies stay.
+ * wired, and which private pages it copied - a wiring that waited or failed
+ * halfway unwires the pages of its entry again, and one that failed those
+ * of the entries it wired before, but their copies stay.
  */
 static void note_wiring(struct proc *pr, vm_offset_t start, vm_offset_t end)
 {
@@ -659,7 +681,11 @@ static void run_mlock(struct proc *pr)
 			require_waitable(busy);
 		REQUIRE(wire_io_explained(pr, lo, fail_page, rv, busy, &before));
 	}
+	if (rv != KERN_SUCCESS && rv != KERN_PENDING)
+		wiring_ended(pr, c->start, c->end, true);
 	note_wiring(pr, c->start, c->end);
+	if (rv == KERN_SUCCESS)
+		wiring_ended(pr, c->start, c->end, false);
 	stats.mlock_failed += rv == KERN_FAILURE;
 	if (rv == KERN_PENDING) {
 		c->busy = busy;
@@ -704,6 +730,10 @@ static void wake(const struct sim_io *io, bool ok)
 			trace("proc %d: its call fails: the I/O it waited for failed",
 			      (int)(woken[i] - procs));
 			stats.sigbus += c->kind == CALL_ACCESS;
+			if (c->kind == CALL_MLOCK) {	/* as pagewait.c's vm_call_failed */
+				vm_map_wire_cancel(woken[i]->map, c->start, c->end);
+				wiring_ended(woken[i], c->start, c->end, true);
+			}
 			c->kind = CALL_NONE;
 		} else if (c->kind == CALL_ACCESS) {
 			run_access(woken[i], VM_FAULT_RESUME);
@@ -1653,13 +1683,14 @@ static void print_stats(void)
 	       (unsigned long long)stats.write_pages, (unsigned long long)stats.failed_writes,
 	       (unsigned long long)stats.unchanged_writes, (unsigned long long)stats.lost_pages);
 	printf("pager model: msync sync %llu, async %llu, invalidate %llu (parked %llu, "
-	       "errors %llu); mlock %llu (parked %llu, failed %llu); deaths deferred for I/O "
+	       "errors %llu); mlock %llu (parked %llu, failed %llu, pages undone %llu); deaths "
+	       "deferred for I/O "
 	       "%llu; up to %llu requests queued\n",
 	       (unsigned long long)stats.msyncs[0], (unsigned long long)stats.msyncs[1],
 	       (unsigned long long)stats.msyncs[2], (unsigned long long)stats.msync_parked,
 	       (unsigned long long)stats.msync_errors, (unsigned long long)stats.mlocks,
 	       (unsigned long long)stats.mlock_parked, (unsigned long long)stats.mlock_failed,
-	       (unsigned long long)stats.deferred_deaths, (unsigned long long)stats.max_queued);
+	       (unsigned long long)stats.mlock_undone, (unsigned long long)stats.deferred_deaths, (unsigned long long)stats.max_queued);
 }
 
 int main(int argc, char **argv)

@@ -22,7 +22,9 @@
  *             the parent its own copies at once: its later writes take no
  *             fault and the child still sees the original data
  *   misc      mlock twice then munlock once unwires (no nesting); munmap of
- *             a locked range unwires; mlock of an unmapped range: ENOMEM
+ *             a locked range unwires; mlock of an unmapped range: ENOMEM;
+ *             an mlock that fails part-way (EACCES at a PROT_NONE page)
+ *             unwires what it wired and leaves earlier locks alone
  */
 #define TEST_NAME "mlock_fork"
 #include "systest.h"
@@ -188,6 +190,30 @@ int main(void)
 	errno = 0;
 	if (mlock((void *)q, N * PAGE) != -1 || errno != ENOMEM)
 		fail("mlock of an unmapped range: want ENOMEM", errno, ENOMEM);
+
+	/*
+	 * All or nothing: r's first half locked already, its second half
+	 * touched, then a PROT_NONE tail. An mlock over all three fails at the
+	 * tail, unwires the second half it wired, and keeps the first half's.
+	 */
+	q = map_anon((N + N / 2) * PAGE, MAP_PRIVATE);
+	write_all(q, 'u');
+	if (mprotect((void *)(q + N * PAGE), N / 2 * PAGE, PROT_NONE) != 0 ||
+	    mlock((void *)q, N / 2 * PAGE) != 0)
+		fail("mprotect, mlock of the first half", errno, 0);
+	get_meter(&a);
+	errno = 0;
+	if (mlock((void *)q, (N + N / 2) * PAGE) != -1 || errno != EACCES)
+		fail("mlock over a PROT_NONE tail: want EACCES", errno, EACCES);
+	get_meter(&b);
+	expect_change("v_wire_count after a failed mlock", (long)a.v_wire_count,
+		      (long)b.v_wire_count, 0, 0);
+	if (munlock((void *)q, N / 2 * PAGE) != 0)
+		fail("munlock of the first half", errno, 0);
+	get_meter(&b);
+	expect_change("v_wire_count after munlock of what stayed locked", (long)a.v_wire_count,
+		      (long)b.v_wire_count, -N / 2, -N / 2);
+	check_all(q, 'u', "a region whose mlock failed");
 	printf("mlock_fork: mlock does not nest; munmap unwires; errors\n");
 	printf("mlock_fork: all checks passed\n");
 	return 0;
