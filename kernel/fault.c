@@ -24,22 +24,19 @@ static uint64_t fault_access(uint64_t scause)
 struct thread *fault_forward(struct thread *t, uint64_t scause, uint64_t stval)
 {
 	uint64_t access = fault_access(scause);
-	struct message m;
 
 	if (t->pager == NULL) {
 		kprintf("root task thread %x: exception %lu at pc %lx, address %lx\n",
 			t->id, scause, t->ctx.pc, stval);
 		machine_exit(EXIT_ROOT_TASK_FAULT);
 	}
-	if (access != 0) {
-		m = (struct message){ TAG(MSG_PAGE_FAULT, 0),
-				      { stval, access, t->ctx.pc, t->space->id } };
-	} else {
-		m = (struct message){ TAG(MSG_EXCEPTION, 0),
-				      { scause, stval, t->ctx.pc, t->space->id } };
-	}
 	/* Either way the thread waits for a fault reply, never a message. */
-	return ipc_call(t, t->pager, t->pager_badge, &m, true);
+	t->in_fault = true;
+	if (access != 0)
+		return ipc_call(t, t->pager, t->pager_badge, TAG(MSG_PAGE_FAULT, 0), stval, access,
+				t->ctx.pc, t->space->id);
+	return ipc_call(t, t->pager, t->pager_badge, TAG(MSG_EXCEPTION, 0), scause, stval,
+			t->ctx.pc, t->space->id);
 }
 
 int fault_resolve(struct thread *t, struct thread *pager, const struct message *m)

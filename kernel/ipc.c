@@ -101,6 +101,7 @@ static void endpoint_orphaned(struct endpoint *ep)
 		t->queued_on = NULL;
 		if (!t->in_fault)
 			t->ctx.x[REG_A0] = (uint64_t)-E_NORECEIVER;
+		t->in_fault = false;
 		sched_enqueue(t);
 	}
 }
@@ -164,17 +165,18 @@ static __attribute__((noinline)) uint64_t transfer_buffer(struct thread *from,
 }
 
 /* Writes a registers-only message into the registers `to` resumes with. */
-static inline void deliver_regs(struct thread *to, uint64_t from_id,
-				const struct message *m, uint64_t badge)
+static inline void deliver_regs(struct thread *to, uint64_t from_id, uint64_t tag,
+				uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3,
+				uint64_t badge)
 {
 	uint64_t *x = to->ctx.x;
 
-	x[REG_A0] = m->tag;
+	x[REG_A0] = tag;
 	x[REG_A1] = from_id;
-	x[REG_A2] = m->w[0];
-	x[REG_A3] = m->w[1];
-	x[REG_A4] = m->w[2];
-	x[REG_A5] = m->w[3];
+	x[REG_A2] = w0;
+	x[REG_A3] = w1;
+	x[REG_A4] = w2;
+	x[REG_A5] = w3;
 	x[REG_A6] = badge;
 }
 
@@ -182,7 +184,7 @@ static inline void deliver_regs(struct thread *to, uint64_t from_id,
 static __attribute__((noinline)) void deliver(struct thread *to, struct thread *from,
 					      const struct message *m, uint64_t badge)
 {
-	deliver_regs(to, from->id, m, badge);
+	deliver_regs(to, from->id, m->tag, m->w[0], m->w[1], m->w[2], m->w[3], badge);
 	if (TAG_BUFLEN(m->tag) != 0)
 		to->ctx.x[REG_A0] = transfer_buffer(from, to, m->tag);
 }
@@ -221,27 +223,45 @@ static __attribute__((noinline)) struct thread *call_slow(struct thread *caller,
 	return schedule();
 }
 
+/* Nobody waits to receive: the message, in registers, waits in the caller. */
+static __attribute__((noinline)) struct thread *call_queued(struct thread *caller,
+							    struct endpoint *ep, uint64_t badge,
+							    uint64_t tag, uint64_t w0, uint64_t w1,
+							    uint64_t w2, uint64_t w3)
+{
+	struct message m = { tag, { w0, w1, w2, w3 } };
+
+	return call_slow(caller, ep, badge, &m);
+}
+
 /*
- * The fast path (as seL4's fastpath_call): a receiver waits and the message
- * is all registers - no call, no stack frame. Everything else: call_slow.
+ * The fast path (as seL4's fastpath_call): a receiver waits, and the
+ * message goes from the caller's registers (the arguments here) straight
+ * into the receiver's saved ones - no message in memory, no stack frame.
  */
-struct thread *ipc_call(struct thread *caller, struct endpoint *ep,
-			uint64_t badge, const struct message *m, bool in_fault)
+struct thread *ipc_call(struct thread *caller, struct endpoint *ep, uint64_t badge,
+			uint64_t tag, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3)
 {
 	struct thread *receiver = ep->receivers;
 
-	caller->in_fault = in_fault;
-	if (receiver == NULL || TAG_BUFLEN(m->tag) != 0)
-		return call_slow(caller, ep, badge, m);
+	if (receiver == NULL)
+		return call_queued(caller, ep, badge, tag, w0, w1, w2, w3);
 	ep->receivers = receiver->next;
 	if (ep->receivers == NULL)
 		ep->receivers_tail = NULL;
 	receiver->next = NULL;
-	deliver_regs(receiver, caller->id, m, badge);
+	deliver_regs(receiver, caller->id, tag, w0, w1, w2, w3, badge);
 	return hand_over(caller, receiver);
 }
 
-struct thread *ipc_waiting_for(struct thread *replier, uint64_t peer_id)
+struct thread *ipc_call_message(struct thread *caller, struct endpoint *ep, uint64_t badge,
+				const struct message *m)
+{
+	return call_slow(caller, ep, badge, m);
+}
+
+/* Inline for ipc_reply_wait's fast path; ipc_waiting_for is the same for others. */
+static inline struct thread *waiting_for(struct thread *replier, uint64_t peer_id)
 {
 	struct thread *peer = thread_lookup(peer_id);
 
@@ -250,10 +270,15 @@ struct thread *ipc_waiting_for(struct thread *replier, uint64_t peer_id)
 	return peer;
 }
 
+struct thread *ipc_waiting_for(struct thread *replier, uint64_t peer_id)
+{
+	return waiting_for(replier, peer_id);
+}
+
 struct thread *ipc_reply(struct thread *replier, uint64_t peer_id,
 			 const struct message *m, int *error)
 {
-	struct thread *peer = ipc_waiting_for(replier, peer_id);
+	struct thread *peer = waiting_for(replier, peer_id);
 
 	if (peer == NULL) {
 		*error = -E_NOTHREAD;
@@ -263,10 +288,8 @@ struct thread *ipc_reply(struct thread *replier, uint64_t peer_id,
 		if ((*error = fault_resolve(peer, replier, m)) != 0)
 			return NULL;
 		peer->in_fault = false;
-	} else if (TAG_BUFLEN(m->tag) != 0) {
-		deliver(peer, replier, m, 0);
 	} else {
-		deliver_regs(peer, replier->id, m, 0);
+		deliver(peer, replier, m, 0);
 	}
 	peer->replier = NULL;
 	peer->state = THREAD_RUNNABLE;
@@ -322,6 +345,50 @@ struct thread *ipc_wait(struct thread *receiver, struct endpoint *ep,
 	if (receiver->deadline != 0)
 		return wait_until_deadline(receiver, ep, replied);
 	return wait_block(receiver, ep, replied);
+}
+
+/* A fault's reply (its mappings, in registers), then the wait. */
+static __attribute__((noinline)) struct thread *fault_reply_wait(struct thread *self,
+								 struct endpoint *ep,
+								 struct thread *peer, uint64_t tag,
+								 uint64_t w0, uint64_t w1,
+								 uint64_t w2, uint64_t w3)
+{
+	struct message m = { tag, { w0, w1, w2, w3 } };
+	int error = fault_resolve(peer, self, &m);
+
+	if (error != 0) {
+		self->ctx.x[REG_A0] = (uint64_t)error;
+		return self;
+	}
+	peer->in_fault = false;
+	peer->replier = NULL;
+	peer->state = THREAD_RUNNABLE;
+	return ipc_wait(self, ep, peer);
+}
+
+/*
+ * A server's step in registers only: the reply goes straight into the
+ * caller's saved registers (it runs once we wait), then the wait - with no
+ * stack frame on the way, as ipc_call's fast path.
+ */
+struct thread *ipc_reply_wait(struct endpoint *ep, uint64_t peer_id, uint64_t tag,
+			      uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3)
+{
+	struct thread *self = current_thread(), *peer = NULL;
+
+	if (peer_id != 0) {
+		if ((peer = waiting_for(self, peer_id)) == NULL) {
+			self->ctx.x[REG_A0] = (uint64_t)-E_NOTHREAD;
+			return self;
+		}
+		if (peer->in_fault)
+			return fault_reply_wait(self, ep, peer, tag, w0, w1, w2, w3);
+		deliver_regs(peer, self->id, tag, w0, w1, w2, w3, 0);
+		peer->replier = NULL;
+		peer->state = THREAD_RUNNABLE;
+	}
+	return ipc_wait(self, ep, peer);
 }
 
 void ipc_abort_call(struct thread *caller)

@@ -58,12 +58,16 @@ void endpoint_put(struct endpoint *ep);
 void endpoint_dequeue(struct endpoint *ep, struct thread *t);
 
 /*
- * `caller` sends m (from its IPC buffer, if the tag says so) and waits for a
- * reply. in_fault marks a page-fault message: its reply carries mappings.
- * Returns the thread to run next.
+ * `caller` sends a message of registers only (tag: its label) and waits for
+ * a reply; caller->in_fault marks a page fault's message, whose reply
+ * carries mappings (a running thread's is always false). Returns the thread
+ * to run next.
  */
-struct thread *ipc_call(struct thread *caller, struct endpoint *ep,
-			uint64_t badge, const struct message *m, bool in_fault);
+struct thread *ipc_call(struct thread *caller, struct endpoint *ep, uint64_t badge,
+			uint64_t tag, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3);
+/* The same for any message: a buffer too, from the caller's IPC buffer. */
+struct thread *ipc_call_message(struct thread *caller, struct endpoint *ep, uint64_t badge,
+				const struct message *m);
 
 /*
  * `replier` answers the call of thread `peer_id`. Returns the peer, now
@@ -72,6 +76,14 @@ struct thread *ipc_call(struct thread *caller, struct endpoint *ep,
  */
 struct thread *ipc_reply(struct thread *replier, uint64_t peer_id,
 			 const struct message *m, int *error);
+
+/*
+ * The current thread's server step: replies (registers only, tag: its
+ * label) to peer_id if not 0, then waits on ep as ipc_wait. A failed reply
+ * returns to it with the error instead. Returns the thread to run next.
+ */
+struct thread *ipc_reply_wait(struct endpoint *ep, uint64_t peer_id, uint64_t tag,
+			      uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3);
 
 /*
  * `receiver` takes the next message on ep, or blocks for one. `replied`,

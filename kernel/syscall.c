@@ -63,44 +63,71 @@ static inline int message_from_registers(struct thread *self, uint64_t tag, stru
 	return 0;
 }
 
+/* A call whose message has a buffer: checked, then the IPC's general road. */
+static __attribute__((noinline)) struct thread *call_with_buffer(struct thread *self,
+								 struct endpoint *ep,
+								 uint64_t badge, uint64_t tag,
+								 uint64_t w0, uint64_t w1,
+								 uint64_t w2, uint64_t w3)
+{
+	struct message m;
+	int error;
+
+	if ((error = check_message(self, tag, &m, w0, w1, w2, w3)) != 0)
+		return syscall_return(error);
+	return ipc_call_message(self, ep, badge, &m);
+}
+
+/* Registers only, the common case, ends in a tail call: no stack frame. */
 static struct thread *sys_call(uint64_t tag, uint64_t peer, uint64_t w0, uint64_t w1,
 			       uint64_t w2, uint64_t w3, uint64_t slot)
 {
 	struct thread *self = current_thread();
 	struct endpoint *ep;
-	struct message m;
 	uint64_t badge;
-	int error;
 
 	(void)peer;
 	if ((ep = cap_endpoint(self->space, slot, &badge)) == NULL)
 		return syscall_return(-E_BADSLOT);
-	if ((error = message_from_registers(self, tag, &m, w0, w1, w2, w3)) != 0)
+	if (TAG_BUFLEN(tag) != 0)
+		return call_with_buffer(self, ep, badge, tag, w0, w1, w2, w3);
+	return ipc_call(self, ep, badge, TAG_LABEL(tag), w0, w1, w2, w3);
+}
+
+/* A reply with a buffer: checked, sent, and then the wait. */
+static __attribute__((noinline)) struct thread *reply_with_buffer_wait(struct thread *self,
+								       struct endpoint *ep,
+								       uint64_t peer,
+								       uint64_t tag,
+								       uint64_t w0, uint64_t w1,
+								       uint64_t w2, uint64_t w3)
+{
+	struct thread *replied;
+	struct message m;
+	int error;
+
+	if ((error = check_message(self, tag, &m, w0, w1, w2, w3)) != 0)
 		return syscall_return(error);
-	return ipc_call(self, ep, badge, &m, false);
+	if ((replied = ipc_reply(self, peer, &m, &error)) == NULL)
+		return syscall_return(error);
+	return ipc_wait(self, ep, replied);
 }
 
 static struct thread *sys_reply_wait(uint64_t tag, uint64_t peer, uint64_t w0,
 				     uint64_t w1, uint64_t w2, uint64_t w3, uint64_t slot)
 {
-	struct thread *self = current_thread(), *replied = NULL;
+	struct thread *self = current_thread();
 	struct endpoint *ep;
-	struct message m;
 	uint64_t badge;
-	int error;
 
 	if ((ep = cap_endpoint(self->space, slot, &badge)) == NULL)
 		return syscall_return(-E_BADSLOT);
 	/* A badged cap is a client's: it may send, never receive others' messages. */
 	if (badge != 0)
 		return syscall_return(-E_PERM);
-	if (peer != 0) {
-		if ((error = message_from_registers(self, tag, &m, w0, w1, w2, w3)) != 0)
-			return syscall_return(error);
-		if ((replied = ipc_reply(self, peer, &m, &error)) == NULL)
-			return syscall_return(error);
-	}
-	return ipc_wait(self, ep, replied);
+	if (peer != 0 && TAG_BUFLEN(tag) != 0)
+		return reply_with_buffer_wait(self, ep, peer, tag, w0, w1, w2, w3);
+	return ipc_reply_wait(ep, peer, TAG_LABEL(tag), w0, w1, w2, w3);
 }
 
 static struct thread *sys_reply(uint64_t tag, uint64_t peer, uint64_t w0, uint64_t w1,

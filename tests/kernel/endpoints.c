@@ -14,6 +14,9 @@
  *   receiver  a child waiting to receive on its unbadged cap stays waiting
  *             while we clear ours, and gets E_NORECEIVER when its manager
  *             (we) clears the child's own slot.
+ *   replies   a reply-and-wait to a thread that waits for no reply from us
+ *             (no such thread, ourselves) ends at once with E_NOTHREAD, its
+ *             message in registers or with a buffer, and waits for nothing.
  *   reuse     endpoints come back with their last cap: far more create and
  *             clear rounds than the kernel has endpoints.
  */
@@ -124,6 +127,23 @@ static void test_receiver(void)
 	EXPECT(k_space_destroy(c.space), 0);
 }
 
+/* A reply-and-wait whose reply cannot go returns its error at once, waiting for nothing. */
+static void test_reply_errors(void)
+{
+	uint64_t peers[] = { 0x7fff, k_thread_self(), -1UL };
+	struct ipc_msg m;
+	unsigned i;
+
+	for (i = 0; i < sizeof(peers) / sizeof(peers[0]); i++) {
+		m = (struct ipc_msg){ .tag = TAG(LABEL_ANSWER, 0), .peer = peers[i] };
+		ipc_reply_wait(ROOT_ENDPOINT_SLOT, &m);
+		EXPECT((long)m.tag, -E_NOTHREAD);
+		m = (struct ipc_msg){ .tag = TAG(LABEL_ANSWER, 8), .peer = peers[i] };
+		ipc_reply_wait(ROOT_ENDPOINT_SLOT, &m);
+		EXPECT((long)m.tag, -E_NOTHREAD);
+	}
+}
+
 static void test_reuse(void)
 {
 	int i;
@@ -146,6 +166,7 @@ void __start_c(struct boot_info *bi)
 	test_orphan();
 	test_senders();
 	test_receiver();
+	test_reply_errors();
 	test_reuse();
 	ktest_done("endpoints");
 }
