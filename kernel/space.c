@@ -197,9 +197,17 @@ void space_unmap(struct space *s, vaddr_t va, uint64_t len)
 	for_each_leaf(s, va, len, unmap_one, 0);
 }
 
+/*
+ * Keeps only the rights in perm: protect lowers, it never adds one. A leaf
+ * left with none goes (R = W = X = 0 would make it point to a table).
+ */
 static bool protect_one(pte_t *pte, uint64_t perm)
 {
-	*pte = (*pte & ~PTE_RWX) | perm;
+	pte_t kept = *pte & ~(PTE_RWX & ~perm);
+
+	if (kept == *pte)
+		return false;
+	*pte = (kept & PTE_RWX) != 0 ? kept : 0;
 	return true;
 }
 

@@ -146,17 +146,15 @@ void pmap_remove(pmap_t pmap, vm_offset_t sva, vm_offset_t eva)
 }
 
 /*
- * Lowers the mappings in [sva, eva) to prot. The walk goes through the radix
- * tree's bottom nodes directly, 64 slots at a time - fork write-protects a
- * whole process this way - and jumps over missing ones with lookup_ge. The
- * backend hears of each run of consecutive pages that changed to the same
- * protection in one call.
+ * Lowers the mappings in [sva, eva) to prot: the records one by one, through
+ * the radix tree's bottom nodes directly, 64 slots at a time, jumping over
+ * missing ones with lookup_range; then the hardware, in one backend call
+ * (it keeps only the rights in prot, page by page), if a record changed.
  */
 void pmap_protect(pmap_t pmap, vm_offset_t sva, vm_offset_t eva, vm_prot_t prot)
 {
 	uint64_t key = atop(sva), end = atop(eva), found;
-	vm_offset_t run_start = 0, run_end = 0;
-	vm_prot_t run_prot = 0;
+	bool changed = false;
 
 	if ((prot & VM_PROT_READ) == 0) {
 		pmap_remove(pmap, sva, eva);
@@ -167,37 +165,35 @@ void pmap_protect(pmap_t pmap, vm_offset_t sva, vm_offset_t eva, vm_prot_t prot)
 		uint64_t stop = (key | (VM_RADIX_LEAF_KEYS - 1)) + 1;
 
 		if (slots == NULL) {
-			if (vm_radix_lookup_ge(&pmap->pvs, key, &found) == NULL)
+			if (vm_radix_lookup_range(&pmap->pvs, key, end - 1, &found) == NULL)
 				break;
 			key = found;
 			continue;
 		}
 		void **slot = slots + key % VM_RADIX_LEAF_KEYS, **last;
-		vm_offset_t va = ptoa(key);
 
 		stop = stop < end ? stop : end;
-		for (last = slot + (stop - key); slot < last; slot++, va += PAGE_SIZE) {
+		for (last = slot + (stop - key); slot < last; slot++) {
 			struct pv_entry *pv = *slot;
-			vm_prot_t new;
 
-			if (pv == NULL || (new = pv->prot & prot) == pv->prot)
+			if (pv == NULL || (pv->prot & prot) == pv->prot)
 				continue;
 			pv_keep_dirty(pv);
-			pv->prot = new;
-			if (va == run_end && new == run_prot) {
-				run_end += PAGE_SIZE;	/* the run goes on */
-				continue;
-			}
-			if (run_end != run_start)
-				hw_protect(pmap->hw_id, run_start, run_end, run_prot);
-			run_start = va;
-			run_end = va + PAGE_SIZE;
-			run_prot = new;
+			pv->prot &= prot;
+			changed = true;
 		}
 		key = stop;
 	}
-	if (run_end != run_start)
-		hw_protect(pmap->hw_id, run_start, run_end, run_prot);
+	if (changed)
+		hw_protect(pmap->hw_id, sva, eva, prot);
+}
+
+void pmap_protect_hw(pmap_t pmap, vm_offset_t sva, vm_offset_t eva, vm_prot_t prot)
+{
+	if ((prot & VM_PROT_READ) == 0)
+		pmap_protect(pmap, sva, eva, prot);	/* removes: the records must know */
+	else if (pmap->resident_count > 0)
+		hw_protect(pmap->hw_id, sva, eva, prot);
 }
 
 void pmap_remove_pages(pmap_t pmap)

@@ -25,6 +25,12 @@ struct pv_entry {
 	pmap_t pmap;
 	vm_offset_t va;
 	vm_page_t page;
+	/*
+	 * What the hardware entry may allow: exactly that, but after
+	 * pmap_protect_hw, which lowers the hardware alone - an upper bound
+	 * then. Safe either way: a right recorded and not in the hardware
+	 * costs a needless backend call at most (a dirty bit read, a protect).
+	 */
 	vm_prot_t prot;
 	bool wired;
 	struct pv_entry *next;		/* in page->pv_list */
@@ -59,6 +65,14 @@ int pmap_enter(pmap_t pmap, vm_offset_t va, vm_page_t m, vm_prot_t prot, bool wi
 void pmap_remove(pmap_t pmap, vm_offset_t sva, vm_offset_t eva);
 /* Lowers the protection of the mappings in range (never raises it). */
 void pmap_protect(pmap_t pmap, vm_offset_t sva, vm_offset_t eva, vm_prot_t prot);
+/*
+ * The same for the hardware alone: one backend call, no pass over the
+ * records, whose rights become an upper bound. Fork write-protects a whole
+ * process this way: what its records say of the write right only decides
+ * whether a dirty bit is worth reading later, and the bit is kept - the
+ * hardware keeps it while the right is gone - until that read.
+ */
+void pmap_protect_hw(pmap_t pmap, vm_offset_t sva, vm_offset_t eva, vm_prot_t prot);
 
 /*
  * Mappings of frames the VM does not manage - a device's registers: no

@@ -20,6 +20,7 @@ void hw_space_destroy(uint64_t id);
  */
 int hw_enter(uint64_t id, vm_offset_t va, vm_paddr_t pa, vm_prot_t prot);
 void hw_remove(uint64_t id, vm_offset_t sva, vm_offset_t eva);
+/* Each page mapped in [sva, eva) keeps only the rights in prot (which has READ). */
 void hw_protect(uint64_t id, vm_offset_t sva, vm_offset_t eva, vm_prot_t prot);
 
 /* Hardware accessed/dirty bits of the page mapped at va. */

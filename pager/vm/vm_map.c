@@ -626,8 +626,8 @@ static int fork_copy(vm_map_t old, vm_map_t new, vm_map_entry_t e)
 	if (e->wired_count > 0)
 		return fork_copy_now(clone);
 	if (!(e->eflags & MAP_ENTRY_NEEDS_COPY))
-		pmap_protect(old->pmap, e->start, e->end,
-			     e->protection & (vm_prot_t)~VM_PROT_WRITE);
+		pmap_protect_hw(old->pmap, e->start, e->end,
+				e->protection & (vm_prot_t)~VM_PROT_WRITE);
 	e->eflags |= MAP_ENTRY_COW | MAP_ENTRY_NEEDS_COPY;
 	return KERN_SUCCESS;
 }

@@ -148,7 +148,7 @@ void hw_protect(uint64_t id, vm_offset_t sva, vm_offset_t eva, vm_prot_t prot)
 		struct sim_pte *pte = *slot_of(s, va);
 
 		if (pte != NULL)
-			pte->prot = prot;
+			pte->prot &= prot;	/* as the kernel's: lowers only */
 	}
 }
 

@@ -640,12 +640,14 @@ static void check_space(struct space *s)
 		/* A mapping shows the page a fault would find now: never a stale one. */
 		REQUIRE(pv_page == m);
 		REQUIRE(hw_read == pmap_page_address(m));
-		/* The hardware never allows more than the entry. */
+		/*
+		 * Neither the record nor the hardware allows more than the
+		 * entry, and the hardware no right the record lacks (the
+		 * record's may be more: fork lowers the hardware alone).
+		 */
 		REQUIRE((pvprot & ~mp->prot) == 0);
-		/* The simulated page table's write permission is the pmap's. */
-		REQUIRE((sim_translate(hw, va, VM_PROT_WRITE) != NULL) ==
-			((pvprot & VM_PROT_WRITE) != 0));
-		if (pvprot & VM_PROT_WRITE) {
+		REQUIRE((sim_prot(hw, va) & ~pvprot) == 0);
+		if (sim_translate(hw, va, VM_PROT_WRITE) != NULL) {
 			/*
 			 * Writable: the page is this entry's own (its first
 			 * object's, at the right index), and mapped elsewhere
@@ -1657,10 +1659,10 @@ static void op_fork(struct space *s)
 			REQUIRE(pmap_lookup(s->map->pmap, page_va(s, p), &prot) == wired_page[p]);
 			REQUIRE_EQ(prot, wired_pvprot[p]);
 		}
-		/* ... and the others it copies are write-protected. */
+		/* ... and the others it copies are write-protected, in the hardware. */
 		if (mp->mapped && mp->inherit == VM_INHERIT_COPY && !mp->wired &&
-		    (m = pmap_lookup(s->map->pmap, page_va(s, p), &prot)) != NULL)
-			REQUIRE(!(prot & VM_PROT_WRITE));
+		    (m = pmap_lookup(s->map->pmap, page_va(s, p), NULL)) != NULL)
+			REQUIRE(!(sim_prot(s->map->pmap->hw_id, page_va(s, p)) & VM_PROT_WRITE));
 		/* The child's wirings are its own to make. */
 		REQUIRE(!child->page[p].wired);
 	}

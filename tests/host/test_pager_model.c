@@ -820,8 +820,13 @@ static void check_page(const struct proc *pr, int p, uint64_t *pvs)
 	vm_map_entry_t e;
 	struct chain_pos pos;
 
-	/* The simulated page table and the pmap's records agree. */
-	REQUIRE_EQ(hwprot, pv_page != NULL ? pvprot : VM_PROT_NONE);
+	/*
+	 * The simulated page table and the pmap's records agree: a page is
+	 * mapped in both or neither, and the hardware allows no right the
+	 * record lacks (a record's may be more: fork lowers the hardware alone).
+	 */
+	REQUIRE_EQ(hwprot != VM_PROT_NONE, pv_page != NULL);
+	REQUIRE((hwprot & ~pvprot) == 0);
 	if (!mp->mapped || mp->prot == VM_PROT_NONE) {
 		REQUIRE(pv_page == NULL);
 		if (!mp->mapped)
@@ -852,7 +857,7 @@ static void check_page(const struct proc *pr, int p, uint64_t *pvs)
 	/* A mapping shows the page a fault would find now, never more than the entry allows. */
 	REQUIRE(pv_page == m && m->valid);
 	REQUIRE((pvprot & ~mp->prot) == 0);
-	if (pvprot & VM_PROT_WRITE) {
+	if (hwprot & VM_PROT_WRITE) {
 		/* Writable: the entry's own page, idle. */
 		REQUIRE(!m->busy && pos.depth == 0 && m->object == e->object);
 		REQUIRE(!(e->eflags & MAP_ENTRY_NEEDS_COPY));

@@ -47,7 +47,9 @@ enum {
 				   further struct map_record in the IPC buffer; the
 				   records before a bad one stay mapped */
 	SYS_UNMAP,		/* a0 = space, a1 = va, a2 = length */
-	SYS_PROTECT,		/* a0 = space, a1 = va, a2 = length, a3 = perm */
+	SYS_PROTECT,		/* a0 = space, a1 = va, a2 = length, a3 = perm: each
+				   page keeps only the rights in perm (none left:
+				   unmapped); no right is ever added */
 	SYS_READ_AD,		/* a0 = space, a1 = va, a2 = pages (<= 64)
 				   -> a1 = accessed bits, a2 = dirty bits */
 	SYS_CLEAR_AD,		/* a0 = space, a1 = va, a2 = pages, a3 = AD bits */
