@@ -440,6 +440,7 @@ void vm_object_validate(vm_object_t object)
 	vm_page_t m;
 
 	VM_ASSERT(object->ref_count > 0 && !(object->flags & OBJ_DEAD));
+	VM_ASSERT(object->backing_object == NULL || object->pager == NULL);	/* chain_next */
 	while ((m = vm_radix_lookup_ge(&object->pages, pindex, &found)) != NULL) {
 		VM_ASSERT(m->object == object && m->pindex == found);
 		resident++;

@@ -97,22 +97,27 @@ static inline vm_page_t vm_object_page_lookup(vm_object_t object, vm_pindex_t pi
 
 /*
  * One step down a shadow chain, past every object that cannot have page
- * pindex: no pager to ask and no resident page in range. On return *object
- * (at *pindex, *depth levels further) might have it; false at the chain's end.
+ * pindex: one with no resident page in range and an object below it - an
+ * object with a pager is always the last of its chain (only anonymous
+ * objects shadow, and collapse never takes a pager's), so none is passed.
+ * On return *object (at *pindex, *depth levels further) might have it: it
+ * is in range, or the last object; false when there is no next object.
+ * One load a level decides both: the next object's backing object.
  */
 static inline bool vm_object_chain_next(vm_object_t *object, vm_pindex_t *pindex, int *depth)
 {
-	vm_object_t o = *object, next;
+	vm_object_t o = *object, next = o->backing_object;
 	vm_pindex_t i = *pindex;
 	int d = *depth;
 
+	if (next == NULL)
+		return false;
 	do {
-		if ((next = o->backing_object) == NULL)
-			return false;
 		i += o->backing_offset;
 		o = next;
 		d++;
-	} while (o->pager == NULL && (i < o->lo_pindex || i > o->hi_pindex));
+		next = o->backing_object;
+	} while (next != NULL && (i < o->lo_pindex || i > o->hi_pindex));
 	*object = o;
 	*pindex = i;
 	*depth = d;
