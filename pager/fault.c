@@ -152,7 +152,12 @@ void vm_page_fault_resume(struct proc *p, struct ipc_msg *m, struct vm_fault_inf
 {
 	int rv;
 
-	if (pagein_failed) {
+	/*
+	 * The page-in this fault asked for failed: SIGBUS. One that only
+	 * waited for another's runs again, and asks for its own page if it
+	 * still needs it (as FreeBSD's fault retries after its busy sleep).
+	 */
+	if (pagein_failed && info->outcome == FAULT_OUTCOME_PAGER) {
 		if (fault_trace)
 			printf("fault: pid %d %#lx: the page-in failed\n", p->pid,
 			       (unsigned long)m->w[0]);

@@ -130,8 +130,9 @@ void vm_exception(struct proc *p, struct ipc_msg *m);
 
 /*
  * The second half of a fault that waited for a busy page: fault again
- * (VM_FAULT_RESUME), or, if the page-in it waited for failed, give the
- * signal. `counted`: its first half started the page-in (ru_majflt).
+ * (VM_FAULT_RESUME), or, if the page-in it waited for was its own and
+ * failed, give the signal. `counted`: a half of it started a page-in
+ * (ru_majflt counts it once).
  */
 void vm_page_fault_resume(struct proc *p, struct ipc_msg *m, struct vm_fault_info *info,
 			  bool counted, bool pagein_failed);

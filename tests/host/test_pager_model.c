@@ -185,6 +185,7 @@ static void hog_release(void)
 static struct {
 	uint64_t sequences, steps, accesses, faults, io_faults, parked, intrans, resumed;
 	uint64_t resumed_prefaulted, sigbus, reads, read_pages, writes, write_pages;
+	uint64_t retried;		/* accesses woken by another's failed read */
 	uint64_t failed_reads, failed_writes, unchanged_writes, zero_pages, lost_pages;
 	uint64_t deferred_deaths;
 	uint64_t msyncs[3], msync_parked, msync_errors, mlocks, mlock_parked, mlock_failed;
@@ -698,7 +699,8 @@ static void run_mlock(struct proc *pr)
 /*
  * A request ended: the calls parked on one of its pages run again, in
  * random order (pagewait.c's page_wakeup) - or fail, if it failed: a fault
- * whose page-in failed with SIGBUS, msync and mlock with EIO.
+ * whose own page-in failed with SIGBUS (one that waited for another's runs
+ * again), msync and mlock with EIO.
  */
 static void wake(const struct sim_io *io, bool ok)
 {
@@ -726,7 +728,9 @@ static void wake(const struct sim_io *io, bool ok)
 	for (i = 0; i < n; i++) {
 		struct call *c = &woken[i]->call;
 
-		if (!ok && (c->kind != CALL_ACCESS || !io->write)) {
+		/* An access that only waited for another's read runs again (below). */
+		if (!ok && (c->kind != CALL_ACCESS ||
+			    (!io->write && c->info.outcome == FAULT_OUTCOME_PAGER))) {
 			trace("proc %d: its call fails: the I/O it waited for failed",
 			      (int)(woken[i] - procs));
 			stats.sigbus += c->kind == CALL_ACCESS;
@@ -736,6 +740,7 @@ static void wake(const struct sim_io *io, bool ok)
 			}
 			c->kind = CALL_NONE;
 		} else if (c->kind == CALL_ACCESS) {
+			stats.retried += !ok;
 			run_access(woken[i], VM_FAULT_RESUME);
 		} else if (c->kind == CALL_MSYNC) {
 			run_msync(woken[i]);
@@ -1674,9 +1679,11 @@ static void print_stats(void)
 	       (unsigned long long)stats.rv[KERN_RESOURCE_SHORTAGE],
 	       (unsigned long long)stats.rv[KERN_PENDING]);
 	printf("pager model: parked %llu (on another's I/O %llu), resumed %llu (%llu mapped "
-	       "their cluster), SIGBUS %llu; copy-on-write %llu; forks %llu\n",
+	       "their cluster, %llu after I/O that failed), SIGBUS %llu; copy-on-write "
+	       "%llu; forks %llu\n",
 	       (unsigned long long)stats.parked, (unsigned long long)stats.intrans,
 	       (unsigned long long)stats.resumed, (unsigned long long)stats.resumed_prefaulted,
+	       (unsigned long long)stats.retried,
 	       (unsigned long long)stats.sigbus, (unsigned long long)stats.cow_faults,
 	       (unsigned long long)stats.forks);
 	printf("pager model: page-ins %llu (%llu pages, %llu known zero, %llu failed), write-backs "
