@@ -45,13 +45,15 @@ static bool ignored_by_default(int signo)
 	       signo == SIGCONT;
 }
 
-/* Resumes `thread` (which waits for our reply) with ctx. */
-static void resume_with(uint64_t thread, const struct user_context *ctx)
+/*
+ * Resumes `thread` (which waits for our reply) with ctx. False if the kernel
+ * refused it (a pc outside user space): the thread still waits.
+ */
+static bool resume_with(uint64_t thread, const struct user_context *ctx)
 {
 	pmap_batch_flush();
 	memcpy(ipc_buffer, ctx, sizeof(*ctx));
-	if (k_context_reply(thread) != 0)
-		vm_server_panic("context reply refused", (long)thread);
+	return k_context_reply(thread) == 0;
 }
 
 /*
@@ -83,7 +85,8 @@ static bool enter_handler(struct proc *p, uint64_t thread, int signo, int code, 
 	frame.uc.uc_sigmask = p->sigmask;
 	frame.uc.uc_mcontext = ctx;
 	sp = (ctx.x[UCTX_SP] - sizeof(frame)) & ~(vm_offset_t)15;
-	if (ctx.x[UCTX_SP] < sizeof(frame) || copyout(p, sp, &frame, sizeof(frame)) != 0)
+	if (ctx.x[UCTX_SP] < sizeof(frame) || p->sigtramp >= USER_SPACE_END ||
+	    copyout(p, sp, &frame, sizeof(frame)) != 0)
 		return false;
 	ctx.pc = p->sigtramp;
 	ctx.x[UCTX_SP] = sp;
@@ -94,8 +97,7 @@ static bool enter_handler(struct proc *p, uint64_t thread, int signo, int code, 
 	p->sigmask |= act->mask | (act->flags & SA_NODEFER ? 0 : SIG_BIT(signo));
 	if (act->flags & SA_RESETHAND)
 		p->sigact[signo].handler = (uint64_t)SIG_DFL;
-	resume_with(thread, &ctx);
-	return true;
+	return resume_with(thread, &ctx);
 }
 
 /*
@@ -121,7 +123,8 @@ static void do_sigaction(struct proc *p, struct ipc_msg *m)
 	struct sig_action *act = &p->sigact[signo < NSIGNALS ? signo : 0];
 	struct sig_action old = *act;
 
-	if (!valid_signal(signo) || ((signo == SIGKILL || signo == SIGSTOP) && m->w[1] != 0)) {
+	if (!valid_signal(signo) || ((signo == SIGKILL || signo == SIGSTOP) && m->w[1] != 0) ||
+	    m->w[3] >= USER_SPACE_END) {	/* the trampoline: a user address */
 		m->tag = TAG(EINVAL, 0);
 		return;
 	}
@@ -172,7 +175,8 @@ static void do_sigreturn(struct proc *p, struct ipc_msg *m)
 		return;
 	}
 	p->sigmask = uc.uc_sigmask & ~(SIG_BIT(SIGKILL) | SIG_BIT(SIGSTOP));
-	resume_with(m->peer, &uc.uc_mcontext);
+	if (!resume_with(m->peer, &uc.uc_mcontext))
+		proc_kill(p, SIGSEGV, SEGV_MAPERR, m->w[0], 0);
 	m->peer = 0;
 }
 

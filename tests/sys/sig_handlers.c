@@ -36,7 +36,7 @@
  *   sigprocmask  SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK, the old mask; a blocked
  *                raise() is not delivered while blocked (at most once at
  *                SIG_UNBLOCK); SIGKILL cannot be blocked or caught; a bad
- *                `how` is EINVAL
+ *                `how` is EINVAL, and so is a trampoline past user space
  *   no escape    a fault's SIGSEGV that is blocked, or ignored, kills
  *   fork         the child runs the handler its parent installed
  *
@@ -45,7 +45,9 @@
 #include <stdint.h>
 #include <sys/ucontext.h>
 #define TEST_NAME "sig_handlers"
+#include "libuser.h"
 #include "systest.h"
+#include "vm_proto.h"
 
 #define PAGE 4096
 #define HOLE_AT 0x200000000UL
@@ -337,6 +339,8 @@ static void masks(void)
 {
 	struct sigaction sa, old;
 	sigset_t set, prev, now;
+	struct ipc_msg m;
+	int error;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = usr1_handler;
@@ -419,6 +423,11 @@ static void masks(void)
 	errno = 0;
 	if (sigaction(0, &sa, NULL) != -1 || errno != EINVAL)
 		fail("sigaction(0): want EINVAL", errno, EINVAL);
+	/* The trampoline lib names must be a user address: a handler is entered there. */
+	m = (struct ipc_msg){ .tag = TAG(VM_SIGACTION, 0),
+			      .w = { SIGUSR1, (uint64_t)(uintptr_t)usr2_handler, 0, USER_SPACE_END } };
+	if ((error = vm_call(&m)) != EINVAL)
+		fail("sigaction with a trampoline past user space: want EINVAL", error, EINVAL);
 	default_signal(SIGUSR1);
 	default_signal(SIGUSR2);
 	printf("sig_handlers: sigprocmask: block, unblock, setmask; SIGKILL cannot be blocked\n");
