@@ -427,9 +427,26 @@ void pager_request_wait(struct proc *p, struct ipc_msg *m)
 
 void pager_proc_exit(struct proc *p)
 {
+	bool ref[MAX_EXT_OBJECTS];
 	struct pager_io *r;
 	int i;
 
+	/*
+	 * Its objects lose their pager first: ending a request wakes faults
+	 * and calls (and dropping a reference may end an object), and what
+	 * they ask of these objects must fail now - a request queued for a
+	 * dying pager would never end.
+	 */
+	for (i = 0; i < MAX_EXT_OBJECTS; i++) {
+		struct ext_object *eo = &ext_objects[i];
+
+		ref[i] = false;
+		if (eo->handle == 0 || eo->pager != p)
+			continue;
+		eo->pager = NULL;	/* its pages still serve; new ones fail */
+		ref[i] = eo->pager_ref;
+		eo->pager_ref = false;
+	}
 	p->pager_waiting = 0;
 	if ((r = p->pager_current) != NULL) {
 		p->pager_current = NULL;
@@ -440,15 +457,7 @@ void pager_proc_exit(struct proc *p)
 		request_complete(r, false);
 	}
 	p->pager_queue_tail = NULL;
-	for (i = 0; i < MAX_EXT_OBJECTS; i++) {
-		struct ext_object *eo = &ext_objects[i];
-
-		if (eo->handle == 0 || eo->pager != p)
-			continue;
-		eo->pager = NULL;	/* its pages still serve; new ones fail */
-		if (eo->pager_ref) {
-			eo->pager_ref = false;
-			vm_object_deallocate(eo->object);
-		}
-	}
+	for (i = 0; i < MAX_EXT_OBJECTS; i++)
+		if (ref[i])
+			vm_object_deallocate(ext_objects[i].object);
 }
