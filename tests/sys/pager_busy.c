@@ -22,17 +22,6 @@ static int fill(void *cookie, uint64_t offset, void *pages, size_t len)
 
 static const struct pager_ops ops = { fill, pagertest_writeback, pagertest_close };
 
-static pid_t reader(char *p, int page)
-{
-	pid_t pid = fork_or_fail();
-
-	if (pid == 0) {
-		expect_page(p + page * PAGE, (uint64_t)page * PAGE, "a reader");
-		_exit(0);
-	}
-	return pid;
-}
-
 int main(void)
 {
 	struct vmmeter before, after;
@@ -44,9 +33,9 @@ int main(void)
 	p = pager_start(&ops, MAP_SHARED);
 	get_meter(&before);
 	expect_waiters(2);
-	readers[0] = reader(p, TARGET);
-	readers[1] = reader(p, TARGET);
-	readers[2] = reader(p, NEIGHBOUR);
+	readers[0] = page_reader(p, TARGET);
+	readers[1] = page_reader(p, TARGET);
+	readers[2] = page_reader(p, NEIGHBOUR);
 	for (i = 0; i < 3; i++)
 		expect_exit(wait_child(readers[i], "a reader"), 0, "a reader");
 	get_meter(&after);

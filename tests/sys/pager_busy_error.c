@@ -27,17 +27,6 @@ static int fill(void *cookie, uint64_t offset, void *pages, size_t len)
 
 static const struct pager_ops ops = { fill, pagertest_writeback, pagertest_close };
 
-static pid_t reader(char *p, int page)
-{
-	pid_t pid = fork_or_fail();
-
-	if (pid == 0) {
-		expect_page(p + page * PAGE, (uint64_t)page * PAGE, "a reader");
-		_exit(0);
-	}
-	return pid;
-}
-
 /* How many of the requests logged failed. */
 static int failed_requests(void)
 {
@@ -57,9 +46,9 @@ int main(void)
 	pagertest_setup(PAGES, false);
 	p = pager_start(&ops, MAP_SHARED);
 	expect_waiters(2);
-	readers[0] = reader(p, TARGET);
-	readers[1] = reader(p, TARGET);
-	readers[2] = reader(p, NEIGHBOUR);
+	readers[0] = page_reader(p, TARGET);
+	readers[1] = page_reader(p, TARGET);
+	readers[2] = page_reader(p, NEIGHBOUR);
 	for (i = 0; i < 3; i++) {
 		status = wait_child(readers[i], "a reader");
 		if (WIFSIGNALED(status) && WTERMSIG(status) == SIGBUS)

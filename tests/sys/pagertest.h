@@ -277,6 +277,18 @@ static inline void expect_page(const volatile char *p, uint64_t offset, const ch
 			      (unsigned long)object_word(offset + (uint64_t)i * 8));
 }
 
+/* A child that reads page `page` of the mapping at p (object offset 0) and checks it. */
+static inline pid_t page_reader(char *p, int page)
+{
+	pid_t pid = fork_or_fail();
+
+	if (pid == 0) {
+		expect_page(p + page * PAGE, (uint64_t)page * PAGE, "a reader");
+		_exit(0);
+	}
+	return pid;
+}
+
 /*
  * Reads one word of each of `pages` pages from p, where the object's byte
  * `offset` is mapped, front to back; each must be the object's.
