@@ -153,6 +153,9 @@ $(B)/boot.tar: $(B)/bin/vmserver $(addprefix $(B)/bin/,$(PROGRAMS)) \
 # An outside program, compiled against lib/ with warnings that do not stop it.
 # Always rebuilt: APP may name another file with an older date than the last one.
 ifdef APP
+ifeq ($(wildcard $(APP)),)
+$(error APP=$(APP): no such file (a C source: make run APP=path/to/prog.c))
+endif
 $(B)/app/app.o: $(APP) $(HEADERS) FORCE | check-tools
 	@mkdir -p $(dir $@)
 	@echo "  CC      $(APP)"
