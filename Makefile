@@ -185,6 +185,9 @@ endif
 # .c file: PAGER is often set in the environment, to less.)
 TESTED_PAGER := $(filter %.c,$(PAGER))
 ifneq ($(TESTED_PAGER),)
+ifeq ($(wildcard $(TESTED_PAGER)),)
+$(error PAGER=$(TESTED_PAGER): no such file)
+endif
 $(B)/conformance/pager.o: $(TESTED_PAGER) $(HEADERS) FORCE | check-tools
 	@mkdir -p $(dir $@)
 	@echo "  CC      $(TESTED_PAGER) (under test)"
