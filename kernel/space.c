@@ -147,10 +147,11 @@ int space_map(struct space *s, vaddr_t va, paddr_t pa, uint64_t perm)
 
 /*
  * Calls fn on every present leaf entry in [va, va + len), stepping over a
- * missing level-0 table (2 MiB) at once; fn says whether it changed the
- * entry. Inlined with its fn into each caller: fork write-protects every
- * page of a process through here. Then one fence: for the page, or for the whole ASID if the range
- * is larger (fork write-protects thousands of pages in one call).
+ * missing level-0 table (2 MiB) or level-1 table (1 GiB) at once; fn says
+ * whether it changed the entry. Inlined with its fn into each caller: fork
+ * write-protects every page of a process through here. Then one fence: for
+ * the page, or for the whole ASID if the range is larger (fork
+ * write-protects thousands of pages in one call).
  */
 static inline __attribute__((always_inline)) void
 for_each_leaf(struct space *s, vaddr_t va, uint64_t len, bool (*fn)(pte_t *, uint64_t),
@@ -161,7 +162,10 @@ for_each_leaf(struct space *s, vaddr_t va, uint64_t len, bool (*fn)(pte_t *, uin
 
 	while (va < end) {
 		pte_t *table = sv39_leaf_table(s->root, va, NULL);
-		vaddr_t table_end = ROUND_DOWN(va, LEVEL_SIZE(1)) + LEVEL_SIZE(1);
+		/* No table: a step over its 2 MiB - or its whole gigabyte, if that has none. */
+		vaddr_t step = table == NULL && !(s->root[PTE_INDEX(va, 2)] & PTE_V) ?
+				       LEVEL_SIZE(2) : LEVEL_SIZE(1);
+		vaddr_t table_end = ROUND_DOWN(va, step) + step;
 
 		if (table_end > end)
 			table_end = end;

@@ -10,10 +10,12 @@
  *   none      a readable page lowered to X alone (R & X: no right left) is
  *             unmapped, not left as a leaf with no rights - which Sv39
  *             would take for a pointer to a page table.
+ *   far       a call over all of user space lowers a page 128 GiB up.
  */
 #include "ktest.h"
 
 #define TOUCH_BADGE 0x70c4
+#define FAR_VA ((128UL << 30) + (10UL << 20))	/* not at its gigabyte's start */
 
 static void expect_fault_at(const struct ipc_msg *m, long tid, uint64_t addr, uint64_t access)
 {
@@ -21,6 +23,24 @@ static void expect_fault_at(const struct ipc_msg *m, long tid, uint64_t addr, ui
 	    m->w[1] != access)
 		FATAL("want a fault of %lx at %lx (access %lx); got tag %lx from %lx: %lx %lx",
 		      tid, addr, access, m->tag, m->peer, m->w[0], m->w[1]);
+}
+
+/*
+ * One call over almost all of user space reaches a page 128 GiB up, past
+ * gigabytes with no table at all (which the walk steps over whole).
+ */
+static void far_away(struct child *c, uint64_t frame)
+{
+	struct ipc_msg m;
+	long tid;
+
+	EXPECT(k_map(c->space, FAR_VA | PERM_R | PERM_W, frame, 0), 0);
+	EXPECT(k_protect(c->space, 0, USER_SPACE_END, PERM_R | PERM_X), 0);	/* W goes */
+	tid = k_thread_create(c->space, CHILD_PC(ktest_touch), CHILD_STACK, FAR_VA,
+			      ROOT_ENDPOINT_SLOT, TOUCH_BADGE);
+	EXPECT(tid > 0, 1);
+	wait_msg(ROOT_ENDPOINT_SLOT, &m);
+	expect_fault_at(&m, tid, FAR_VA, PERM_W);
 }
 
 void __start_c(struct boot_info *bi)
@@ -65,6 +85,7 @@ void __start_c(struct boot_info *bi)
 	EXPECT(ad_accessed(c.space, CHILD_DATA, 2, &dirty), 1);
 	EXPECT(dirty, 1);
 
+	far_away(&c, next);
 	EXPECT(k_space_destroy(c.space), 0);
 	ktest_done("protect");
 }
