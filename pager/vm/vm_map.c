@@ -420,11 +420,28 @@ bool vm_map_range_mapped(vm_map_t map, vm_offset_t start, vm_offset_t end)
 	return e != NULL;
 }
 
-/* Has e's object a store to write its dirty pages to? */
-static bool entry_has_store(vm_map_entry_t e)
+/*
+ * The object whose pages [*first, *last) of e's object stand for: the last
+ * of its chain (FreeBSD's vm_object_sync walks down too: a private
+ * mapping's own copies have no store, but the file below them has), the
+ * range moved by the offsets on the way and cut at its end. NULL if it has
+ * no store to write to.
+ */
+static vm_object_t sync_target(vm_map_entry_t e, vm_pindex_t *first, vm_pindex_t *last)
 {
-	return e->object != NULL && e->object->pager != NULL &&
-	       e->object->pager->putpages != NULL;
+	vm_object_t object = e->object;
+
+	if (object == NULL)
+		return NULL;
+	for (; object->backing_object != NULL; object = object->backing_object) {
+		*first += object->backing_offset;
+		*last += object->backing_offset;
+	}
+	if (*last > object->size)
+		*last = object->size;
+	if (object->pager == NULL || object->pager->putpages == NULL || *first >= *last)
+		return NULL;
+	return object;
 }
 
 int vm_map_sync(vm_map_t map, vm_offset_t start, vm_offset_t end, bool invalidate,
@@ -438,12 +455,13 @@ int vm_map_sync(vm_map_t map, vm_offset_t start, vm_offset_t end, bool invalidat
 		vm_offset_t to = e->end < end ? e->end : end;
 		vm_pindex_t first = e->offset + atop(from - e->start);
 		vm_pindex_t last = first + atop(to - from);
+		vm_object_t object = sync_target(e, &first, &last);
 
-		if (!entry_has_store(e))
+		if (object == NULL)
 			continue;
-		rv = vm_object_page_clean(e->object, first, last, busy);
+		rv = vm_object_page_clean(object, first, last, busy);
 		if (rv == VM_PAGER_OK && invalidate)
-			vm_object_page_invalidate(e->object, first, last);
+			vm_object_page_invalidate(object, first, last);
 		if (rv == VM_PAGER_ERROR || (rv == VM_PAGER_PEND && result == VM_PAGER_OK))
 			result = rv;
 	}

@@ -6,6 +6,9 @@
  * object's data - nor a MAP_SHARED mapping of the object. fork copies
  * too: the child starts with the parent's private writes, and from then
  * on each sees only its own. Pages nobody wrote are the pager's, in both.
+ * msync of a private mapping still writes back the object below it (as
+ * FreeBSD's vm_object_sync): what a shared mapping wrote there is stored,
+ * the private copy is not.
  */
 #define TEST_NAME "pager_private"
 #include "pagertest.h"
@@ -59,12 +62,24 @@ int main(void)
 		fail("munmap", errno, 0);
 	for (i = 0; i < PAGES; i++)
 		expect_page(shared + i * PAGE, (uint64_t)i * PAGE, "the shared view at the end");
-	pager_finish(shared);
 	if (plog->pageouts != 0)
 		fail("write-backs of private pages", plog->pageouts, 0);
 	for (i = 0; i < PAGES * PAGE / 8; i++)
 		if (store[i] != pattern_word((uint64_t)i * 8))
 			fail("the store changed", i, 0);
+
+	/* msync of a private mapping reaches the object below its copies. */
+	p = map_object(0, PAGES * PAGE, MAP_PRIVATE);
+	memcpy(p + 4 * PAGE, "mine", 4);
+	memcpy(shared + 5 * PAGE, "shared", 6);
+	if (msync(p, PAGES * PAGE, MS_SYNC) != 0)
+		fail("msync of a private mapping", errno, 0);
+	if (plog->pageouts != 1 || memcmp((char *)store + 5 * PAGE, "shared", 6) != 0 ||
+	    store[4 * PAGE / 8] != pattern_word(4 * PAGE))
+		fail("msync of a private mapping: write-backs (want 1: the shared write)",
+		     plog->pageouts, 1);
+	munmap(p, PAGES * PAGE);
+	pager_finish(shared);
 	printf("pager_private: ok\n");
 	return 0;
 }
