@@ -72,16 +72,20 @@ static void reply_late(struct proc *p, struct ipc_msg *m)
 
 /*
  * Does the failed I/O fail the call that waited for it? A failed read
- * fails a call that needed the data (mlock); a failed write-back fails
+ * fails the mlock whose fault asked for it; a failed write-back fails
  * msync, which was to store it (running it again would only try again).
- * Otherwise the call runs again: mlock behind another's failed write-back
- * finds its page still in memory, msync behind a failed read finds
+ * Otherwise the call runs again: an mlock behind another's failed read
+ * asks for its own page (as a fault does), one behind a failed write-back
+ * finds its page still in memory, and msync behind a failed read finds
  * nothing of it to store.
  */
-static bool call_failed_by(uint32_t label, enum io_result result)
+static bool call_failed_by(uint32_t label, enum io_result result,
+			   const struct vm_fault_info *info)
 {
 	if (label == VM_MSYNC)
 		return result == IO_PAGEOUT_FAILED;
+	if (label == VM_MLOCK)
+		return result == IO_PAGEIN_FAILED && info->outcome == FAULT_OUTCOME_PAGER;
 	return result == IO_PAGEIN_FAILED && label != MSG_EXCEPTION;
 }
 
@@ -93,7 +97,7 @@ static void replay(struct proc *p, enum io_result result)
 	if (TAG_LABEL(m.tag) == MSG_PAGE_FAULT) {
 		vm_page_fault_resume(p, &m, &p->pwait.info, p->pwait.counted,
 				     result == IO_PAGEIN_FAILED);
-	} else if (call_failed_by(TAG_LABEL(m.tag), result)) {
+	} else if (call_failed_by(TAG_LABEL(m.tag), result, &p->pwait.info)) {
 		vm_call_failed(p, &m, EIO);
 	} else {
 		vm_handle(p, &m);

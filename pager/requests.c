@@ -304,6 +304,7 @@ static int msync_range(struct proc *p, vm_offset_t start, vm_offset_t end, uint6
 /* minherit, madvise, mlock, munlock, msync: a range and an argument. */
 static void do_range(struct proc *p, struct ipc_msg *m)
 {
+	struct vm_fault_info pending = { 0 };	/* mlock's fault that must wait */
 	vm_offset_t start, end;
 	vm_page_t busy = NULL;
 	int rv = KERN_SUCCESS;
@@ -321,7 +322,8 @@ static void do_range(struct proc *p, struct ipc_msg *m)
 		rv = vm_map_madvise(p->map, start, end, (int)m->w[2]);
 		break;
 	case VM_MLOCK:
-		rv = vm_map_wire(p->map, start, end, &busy);
+		rv = vm_map_wire(p->map, start, end, &pending);
+		busy = pending.busy;
 		break;
 	case VM_MUNLOCK:
 		rv = vm_map_unwire(p->map, start, end);
@@ -331,7 +333,7 @@ static void do_range(struct proc *p, struct ipc_msg *m)
 		break;
 	}
 	if (rv == KERN_PENDING) {
-		page_wait(p, m, busy, NULL, false);	/* and then again */
+		page_wait(p, m, busy, &pending, false);	/* and then again */
 		return;
 	}
 	reply(m, kern_errno(rv), 0, 0);

@@ -774,8 +774,8 @@ int vm_map_madvise(vm_map_t map, vm_offset_t start, vm_offset_t end, int advice)
 	return KERN_INVALID_ARGUMENT;
 }
 
-/* The busy page a wiring fault met (KERN_PENDING), for vm_map_wire's caller. */
-static vm_page_t wire_busy_page;
+/* The fault that met a busy page (KERN_PENDING), for vm_map_wire's caller. */
+static struct vm_fault_info wire_pending;
 
 /*
  * Wires one entry: every page faulted in with every right the entry gives
@@ -803,7 +803,7 @@ static int wire_entry(vm_map_t map, vm_map_entry_t e, int unused)
 		rv = vm_fault(map, va, type, VM_FAULT_WIRE, &info);
 		if (rv != KERN_SUCCESS) {
 			entry_unwire_to(map, e, va);	/* the pages before va */
-			wire_busy_page = info.busy;
+			wire_pending = info;
 			return rv;
 		}
 	}
@@ -837,18 +837,20 @@ static void wire_finish(vm_map_t map, vm_offset_t start, vm_offset_t end, bool f
 }
 
 /*
- * KERN_PENDING: a page is on its way (*busy); the caller waits for it and
- * calls again with the same range - the map cannot change meanwhile, its
- * process being stopped in the call - and the entries this call wired so
- * far are skipped then, and still undone if it fails in the end.
+ * KERN_PENDING: a page is on its way (*pending says which, and whether this
+ * call's fault asked for it); the caller waits for it and calls again with
+ * the same range - the map cannot change meanwhile, its process being
+ * stopped in the call - and the entries this call wired so far are skipped
+ * then, and still undone if it fails in the end.
  */
-int vm_map_wire(vm_map_t map, vm_offset_t start, vm_offset_t end, vm_page_t *busy)
+int vm_map_wire(vm_map_t map, vm_offset_t start, vm_offset_t end,
+		struct vm_fault_info *pending)
 {
 	int rv = for_each_entry(map, start, end, wire_entry, 0);
 
 	if (rv == KERN_PENDING) {
-		if (busy != NULL)
-			*busy = wire_busy_page;
+		if (pending != NULL)
+			*pending = wire_pending;
 		return rv;
 	}
 	wire_finish(map, start, end, rv != KERN_SUCCESS);

@@ -129,10 +129,14 @@ int vm_map_madvise(vm_map_t map, vm_offset_t start, vm_offset_t end, int advice)
  * mlock()/munlock(): fault in and wire every page of [start, end) (copies
  * made now), or unwire them. The range must be mapped. A wire that fails
  * leaves the range as it found it. KERN_PENDING: a page is busy with pager
- * I/O; wait for *busy and call again (what is wired stays wired, and is not
- * wired twice). busy may be NULL where no pager answers later.
+ * I/O - the waiting fault's info in *pending: its busy page, and whether it
+ * started that page-in; wait for the page and call again (what is wired
+ * stays wired, and is not wired twice). pending may be NULL where no pager
+ * answers later.
  */
-int vm_map_wire(vm_map_t map, vm_offset_t start, vm_offset_t end, vm_page_t *busy);
+struct vm_fault_info;
+int vm_map_wire(vm_map_t map, vm_offset_t start, vm_offset_t end,
+		struct vm_fault_info *pending);
 /* A wire that waited (KERN_PENDING) and will not be called again: undone. */
 void vm_map_wire_cancel(vm_map_t map, vm_offset_t start, vm_offset_t end);
 int vm_map_unwire(vm_map_t map, vm_offset_t start, vm_offset_t end);

@@ -668,10 +668,12 @@ static void run_mlock(struct proc *pr)
 	struct call *c = &pr->call;
 	struct snap before = snap_take();
 	int lo = first_page(pr, c->start), fail_page, expected, rv;
-	vm_page_t busy = NULL;
+	struct vm_fault_info pending = { 0 };
+	vm_page_t busy;
 
 	expected = expect_wire(pr, c->start, c->end, &fail_page);
-	rv = vm_map_wire(pr->map, c->start, c->end, &busy);
+	rv = vm_map_wire(pr->map, c->start, c->end, &pending);
+	busy = pending.busy;
 	REQUIRE(busy_mappings() <= before.busy_mappings);
 	trace("proc %d: mlock [%#lx, %#lx): %d", (int)(pr - procs), (unsigned long)c->start,
 	      (unsigned long)c->end, rv);
@@ -690,10 +692,25 @@ static void run_mlock(struct proc *pr)
 	stats.mlock_failed += rv == KERN_FAILURE;
 	if (rv == KERN_PENDING) {
 		c->busy = busy;
+		c->info = pending;	/* did its fault ask for the page-in? */
 		stats.mlock_parked++;
 		return;
 	}
 	c->kind = CALL_NONE;
+}
+
+/*
+ * Does a failed request fail a call parked on it (pagewait.c's
+ * call_failed_by)? msync if it was a write-back; an access or an mlock if
+ * it was the read its own fault asked for. Any other runs again.
+ */
+static bool call_fails(const struct call *c, const struct sim_io *io, bool ok)
+{
+	if (ok)
+		return false;
+	if (c->kind == CALL_MSYNC)
+		return io->write;
+	return !io->write && c->info.outcome == FAULT_OUTCOME_PAGER;
 }
 
 /*
@@ -728,9 +745,7 @@ static void wake(const struct sim_io *io, bool ok)
 	for (i = 0; i < n; i++) {
 		struct call *c = &woken[i]->call;
 
-		/* An access that only waited for another's read runs again (below). */
-		if (!ok && (c->kind != CALL_ACCESS ||
-			    (!io->write && c->info.outcome == FAULT_OUTCOME_PAGER))) {
+		if (call_fails(c, io, ok)) {
 			trace("proc %d: its call fails: the I/O it waited for failed",
 			      (int)(woken[i] - procs));
 			stats.sigbus += c->kind == CALL_ACCESS;
