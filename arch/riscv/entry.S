@@ -48,9 +48,10 @@ boot_pagetable:
 	.fill	253, 8, 0
 	.dword	GIGA_PTE(0x00000000, PTE_KERNEL_RW)	/* [256] direct map: devices */
 	.dword	0
-	.dword	GIGA_PTE(0x80000000, PTE_KERNEL_RWX)	/* [258] direct map: RAM */
+	.dword	GIGA_PTE(0x80000000, PTE_KERNEL_RW)	/* [258] direct map: RAM */
 	.fill	251, 8, 0
-	.dword	GIGA_PTE(0x80000000, PTE_KERNEL_RWX)	/* [510] kernel image */
+	.dword	GIGA_PTE(0x80000000, PTE_KERNEL_RWX)	/* [510] kernel image, until
+							   main.c maps it page by page */
 	.dword	0
 
 	.section .bss
