@@ -247,7 +247,9 @@ static void request_queue(struct pager_io *r, struct ipc_msg *m)
 	else
 		p->pager_queue = r;
 	p->pager_queue_tail = r;
-	timer_start(&r->timer, pager_timeout_ms, request_expired);
+	/* A close has nobody waiting: it goes whenever the pager next asks. */
+	if (r->kind != PAGER_CLOSE)
+		timer_start(&r->timer, pager_timeout_ms, request_expired);
 	pager_handover(p, m);
 }
 

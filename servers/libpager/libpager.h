@@ -32,8 +32,8 @@ struct pager_ops {
 	 * Fills len bytes at `pages` (zeroed) with the object's data from
 	 * `offset`. len is whole pages, except at the object's end: the last
 	 * page is filled only up to the object's size, and its tail stays
-	 * zero. Returns 0, or an errno value: the faults that wait for these
-	 * pages then get SIGBUS.
+	 * zero. Returns 0, or an errno value: the fault that asked for these
+	 * pages then gets SIGBUS (others that waited for them ask again).
 	 */
 	int (*fill)(void *cookie, uint64_t offset, void *pages, size_t len);
 	/*
