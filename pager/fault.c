@@ -96,10 +96,10 @@ static void fault_fail(struct proc *p, struct ipc_msg *m, int rv)
 /*
  * Every answer to a fault but the plain "here are the mappings" of
  * vm_page_fault's fast path: a signal; nothing yet, while the page is busy
- * with a pager's I/O; the trace line. ru_majflt counts the faults that
- * started a page-in (as FreeBSD counts faults that waited for I/O they
- * asked for), ru_minflt the others; `counted`: this fault's first half
- * started one already.
+ * with a pager's I/O; the trace line. When it is over, and served: a fault
+ * that had a pager read its page counts in ru_majflt (as FreeBSD counts a
+ * hard fault that completes), any other in ru_minflt, one that failed in
+ * neither; `counted`: a half of this fault started a page-in.
  */
 static __attribute__((noinline)) void fault_answer(struct proc *p, struct ipc_msg *m,
 						   int flags, int rv,
@@ -110,23 +110,18 @@ static __attribute__((noinline)) void fault_answer(struct proc *p, struct ipc_ms
 	if (fault_trace)
 		trace_fault(p, m->w[0], type, flags, rv, info);
 	if (rv == KERN_PENDING) {
-		bool started = info->outcome == FAULT_OUTCOME_PAGER;
-
-		if (started && !counted)
-			p->majflt++;
-		page_wait(p, m, info->busy, info, counted || started);
+		page_wait(p, m, info->busy, info,
+			  counted || info->outcome == FAULT_OUTCOME_PAGER);
 		return;
 	}
 	if (rv != KERN_SUCCESS) {
 		fault_fail(p, m, rv);
 		return;
 	}
-	if (!counted) {
-		if (info->outcome == FAULT_OUTCOME_PAGER)
-			p->majflt++;
-		else
-			p->minflt++;
-	}
+	if (counted || info->outcome == FAULT_OUTCOME_PAGER)
+		p->majflt++;
+	else
+		p->minflt++;
 	pmap_batch_to_reply(p->space, m);
 }
 

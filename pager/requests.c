@@ -388,6 +388,8 @@ static void do_vmmeter(struct ipc_msg *m)
 		.v_objects = vm_cnt.v_objects, .v_prefaults = vm_cnt.v_prefaults,
 		.v_active_count = vm_page_queue_length(PQ_ACTIVE),
 		.v_inactive_count = vm_page_queue_length(PQ_INACTIVE),
+		.v_pageins = vm_cnt.v_pageins, .v_pagein_pages = vm_cnt.v_pagein_pages,
+		.v_pageouts = vm_cnt.v_pageouts, .v_pageout_pages = vm_cnt.v_pageout_pages,
 	};
 
 	memcpy(reply_buffer(), &v, sizeof(v));

@@ -37,7 +37,7 @@ struct page_wait {
 	vm_page_t page;			/* the page; NULL: not waiting */
 	struct ipc_msg msg;		/* handled again when it is unbusied */
 	struct vm_fault_info info;	/* a fault's: what its first half left */
-	bool counted;			/* a fault's: in ru_majflt already */
+	bool counted;			/* a fault's: a half of it started a page-in */
 	struct proc *next;		/* the list of waiting processes */
 };
 

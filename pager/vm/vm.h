@@ -64,12 +64,15 @@ void vm_panic(const char *file, int line, const char *what) __attribute__((noret
 /* System-wide counters, with FreeBSD's vmmeter names. */
 struct vm_counters {
 	uint64_t v_vm_faults;	/* calls to vm_fault */
-	uint64_t v_io_faults;	/* faults that asked a pager for data */
+	uint64_t v_io_faults;	/* page-ins that brought their data (FreeBSD counts
+				   the hard faults that complete: one each) */
 	uint64_t v_cow_faults;	/* copy-on-write faults (copy or move) */
 	uint64_t v_cow_optim;	/* ... resolved by moving the page */
 	uint64_t v_zfod;	/* zero-fill-on-demand faults */
 	uint64_t v_ozfod;	/* ... that found a page already zeroed */
 	uint64_t v_intrans;	/* faults that found the page busy */
+	uint64_t v_pageins;	/* pager reads started (FreeBSD's v_vnodein) */
+	uint64_t v_pagein_pages;	/* ... the pages they asked for */
 	uint64_t v_pageouts;	/* pager write-backs started */
 	uint64_t v_pageout_pages;	/* ... the pages they wrote */
 	uint64_t v_prefaults;	/* pages mapped by prefault */

@@ -312,7 +312,8 @@ static enum fault_status vm_fault_getpages(struct faultstate *fs, int before, in
 	}
 	fs->behind = (int)(fs->pindex - first);
 	fs->ahead = count - 1 - fs->behind;
-	vm_cnt.v_io_faults++;
+	vm_cnt.v_pageins++;
+	vm_cnt.v_pagein_pages += (uint64_t)count;
 	if (fs->info != NULL) {
 		fs->info->paged_in = count;
 		fs->info->behind = fs->behind;

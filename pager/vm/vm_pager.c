@@ -12,6 +12,7 @@ void vm_pager_getpages_done(vm_page_t *ma, int count, bool ok)
 	vm_object_t object = ma[0]->object;
 	int i;
 
+	vm_cnt.v_io_faults += ok;	/* the fault that asked has its data */
 	for (i = 0; i < count; i++) {
 		VM_ASSERT(ma[i]->busy && ma[i]->object == object);
 		ma[i]->busy = false;

@@ -6,6 +6,8 @@
  * process that has no handler. Pages of other requests work, and the
  * pager keeps serving. A failed read leaves nothing behind: each access
  * asks again, so a page whose first page-in failed works the second time.
+ * A failed page-in counts as one asked of the pager (v_pageins), but not
+ * as an I/O fault or a major fault: those count a page that came.
  *
  * Under MADV_RANDOM a fault asks for its page alone; otherwise for its
  * aligned cluster, which the pager answers as a whole: a bad page fails
@@ -40,6 +42,8 @@ static volatile char *page(char *p, int i)
 
 int main(void)
 {
+	struct vmmeter before, after;
+	long majflt_before;
 	char *p;
 	pid_t pid;
 
@@ -50,7 +54,16 @@ int main(void)
 	expect_access(page(p, BAD) + 123, 0, SIGBUS, BUS_OBJERR, "a read of the bad page");
 	expect_page(page(p, BAD - 1), (BAD - 1) * PAGE, "the page before the bad one");
 	expect_page(page(p, BAD + 1), (BAD + 1) * PAGE, "the page after the bad one");
+	get_meter(&before);
+	majflt_before = majflt();
 	expect_access(page(p, BAD) + 8, 0, SIGBUS, BUS_OBJERR, "a second read of the bad page");
+	get_meter(&after);
+	/* Asked, but never served: a page-in, not an I/O fault, not a major fault. */
+	if (after.v_pageins != before.v_pageins + 1 || after.v_io_faults != before.v_io_faults ||
+	    majflt() != majflt_before)
+		failf("a failed page-in counted: v_pageins +%lu, v_io_faults +%lu, majflt +%ld; "
+		      "want 1, 0, 0", after.v_pageins - before.v_pageins,
+		      after.v_io_faults - before.v_io_faults, majflt() - majflt_before);
 	expect_access(page(p, BAD) + 4095, 1, SIGBUS, BUS_OBJERR, "a write to the bad page");
 	if (pageins_covering(BAD * PAGE) != 3)
 		fail("page-ins of the bad page, one per access", pageins_covering(BAD * PAGE), 3);

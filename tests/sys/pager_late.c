@@ -57,7 +57,7 @@ int main(void)
 		expect_page(p + NEXT * PAGE, NEXT * PAGE, "the request after the late one");
 		_exit(0);
 	}
-	wait_for_meter(offsetof(struct vmmeter, v_io_faults), (long)v.v_io_faults + 1,
+	wait_for_meter(offsetof(struct vmmeter, v_pageins), (long)v.v_pageins + 1,
 		       "the next client's page-in");
 	plog->step = 2;
 	expect_exit(wait_child(next, "the next client"), 0, "the next client");
