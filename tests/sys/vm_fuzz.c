@@ -10,9 +10,10 @@
  * (unmap its stack, protect its code, raise a signal): that ends its round,
  * and the next child goes on.
  *
- * Left out: what would block or run away for good rather than fail -
- * VM_PAGER_WAIT (waits for page-in work that never comes), VM_FORK and
- * VM_SIGRETURN (start or resume code at a random pc, which may loop), long
+ * A child forks now and then, and its child fuzzes on. Left out: what
+ * would block or run away for good rather than fail - VM_PAGER_WAIT (waits
+ * for page-in work that never comes), raw VM_FORK and VM_SIGRETURN (start
+ * or resume code at a random pc, which may loop), long
  * waits for service names, and signal handlers at random addresses (but
  * rarely). Deadly signals are raised now and then, not often.
  *
@@ -144,18 +145,41 @@ static void some_kernel_call(const char *heap)
 	kcall(nr, a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
 }
 
+/*
+ * Now and then the fuzzing forks (lib's fork, not a raw VM_FORK): the child
+ * goes on with a seed of its own, over what its parent did to its memory
+ * (copy-on-write, wired and inherited entries included), while the parent
+ * waits for it - no process outlives its round.
+ */
+static void maybe_fork(int *depth, int *left)
+{
+	pid_t pid;
+
+	if (*depth >= 2 || rng() % 300 != 0)
+		return;
+	if ((pid = fork()) == 0) {
+		(*depth)++;
+		*left /= 2;
+		rng_state ^= 0x5bd1e995;
+		return;
+	}
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+}
+
 static void fuzz(uint64_t seed)
 {
 	char *heap = malloc(8 * 4096);
-	int i;
+	int depth = 0, left = REQUESTS;
 
 	rng_state = seed * 0x9e3779b97f4a7c15ULL + 1;
 	arena = map_anon(ARENA_PAGES * 4096, MAP_PRIVATE);
-	for (i = 0; i < REQUESTS; i++) {
+	for (; left > 0; left--) {
 		uint32_t label = some_label(), len = 0;
 		struct ipc_msg m;
 		int k;
 
+		maybe_fork(&depth, &left);
 		if (rng() % 3 == 0) {
 			len = (uint32_t)(rng() % (IPC_BUFFER_SIZE + 1));
 			for (k = 0; k < (int)len; k++)
