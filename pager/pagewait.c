@@ -100,6 +100,10 @@ static void replay(struct proc *p, enum io_result result)
 	} else if (call_failed_by(TAG_LABEL(m.tag), result, &p->pwait.info)) {
 		vm_call_failed(p, &m, EIO);
 	} else {
+		/* An mlock's fault whose page-in came: a hard fault (FreeBSD's count). */
+		if (TAG_LABEL(m.tag) == VM_MLOCK && result == IO_OK &&
+		    p->pwait.info.outcome == FAULT_OUTCOME_PAGER)
+			p->majflt++;
 		vm_handle(p, &m);
 	}
 	reply_late(p, &m);

@@ -321,10 +321,15 @@ static void do_range(struct proc *p, struct ipc_msg *m)
 		/* <sys/mman.h>'s advice values are the VM core's. */
 		rv = vm_map_madvise(p->map, start, end, (int)m->w[2]);
 		break;
-	case VM_MLOCK:
+	case VM_MLOCK: {
+		uint64_t served = vm_cnt.v_io_faults;
+
 		rv = vm_map_wire(p->map, start, end, &pending);
+		/* Its faults that a pager served now: hard faults of ours, as FreeBSD counts. */
+		p->majflt += vm_cnt.v_io_faults - served;
 		busy = pending.busy;
 		break;
+	}
 	case VM_MUNLOCK:
 		rv = vm_map_unwire(p->map, start, end);
 		break;

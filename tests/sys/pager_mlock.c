@@ -3,8 +3,9 @@
  * mlock over pages a pager has not supplied yet: a call that waits for
  * page-ins. It is parked on the busy pages, as a fault would be, handled
  * again when they come, and returns once every page is in memory and
- * wired: the pager was asked for each page once, v_wire_count grew by the
- * pages, and reading them takes no fault. munlock gives the wiring back.
+ * wired: the pager was asked for each page once, each request a major
+ * fault of the caller's (as FreeBSD's wiring faults count), v_wire_count
+ * grew by the pages, and reading them takes no fault. munlock gives the wiring back.
  * When the pager fails a page, mlock fails with EIO and leaves nothing
  * wired. A write-back that fails is no reason for mlock to fail: behind
  * another process's msync whose write-back the pager refuses, mlock waits
@@ -75,6 +76,7 @@ static void mlock_behind_failed_writeback(char *p)
 int main(void)
 {
 	long before, locked, faults;
+	int pageins;
 	char *p;
 	int i;
 
@@ -83,9 +85,15 @@ int main(void)
 	rehearse_reads();
 
 	before = wired();
+	faults = majflt();
+	pageins = plog->pageins;
 	if (mlock(p, LOCKED * PAGE) != 0)
 		fail("mlock", errno, 0);
 	locked = wired();
+	/* Each page-in for the wiring is a major fault of ours, as FreeBSD counts. */
+	if (plog->pageins == pageins || majflt() - faults != plog->pageins - pageins)
+		fail("major faults of the mlock (want one per page-in)", majflt() - faults,
+		     plog->pageins - pageins);
 	expect_change("v_wire_count after mlock", before, locked, LOCKED, LOCKED + WIRE_SLACK);
 	for (i = 0; i < LOCKED; i++)
 		if (pageins_covering((uint64_t)i * PAGE) != 1)
