@@ -36,7 +36,8 @@ struct thread {
 	struct thread *next;		/* run queue or endpoint queue */
 	struct endpoint *queued_on;	/* SENDING or RECEIVING: which endpoint */
 	struct thread *replier;		/* WAIT_REPLY: who received our message */
-	bool in_fault;			/* WAIT_REPLY for a page fault's mappings */
+	bool in_fault;			/* waits for a page fault's mappings (never
+					   while it runs) */
 	struct message msg;		/* SENDING: what to deliver */
 	uint64_t msg_badge;		/* SENDING: badge of the cap it used */
 	struct endpoint *pager;		/* where its faults go; NULL: fatal */

@@ -22,7 +22,9 @@
  * Nothing the pager says is trusted: it names a request by an id we gave
  * it, and reports only success or failure. A request it does not answer
  * within pager_timeout_ms, or that is pending when it dies, fails: the
- * faults waiting for it get SIGBUS (BUS_OBJERR), never a hang.
+ * fault that asked for it gets SIGBUS (BUS_OBJERR), never a hang, and the
+ * others waiting for its pages ask again. (A close waits as long as it
+ * takes: nobody waits for it.)
  */
 #include <errno.h>
 #include <stddef.h>
@@ -236,7 +238,7 @@ static struct pager_io *request_new(struct ext_object *eo, enum pager_request ki
 	return r;
 }
 
-/* Queues r for its pager, with its deadline. */
+/* Queues r for its pager, with its deadline (a close has none). */
 static void request_queue(struct pager_io *r, struct ipc_msg *m)
 {
 	struct proc *p = r->pager;
