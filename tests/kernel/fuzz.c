@@ -15,6 +15,7 @@
  * memory to run a fresh child's script, and runs it right: thousands of
  * spaces, threads and tables came and went, so a leak would have run out.
  */
+#include "../rng.h"
 #include "ktest.h"
 
 #define STEPS 6000
@@ -22,18 +23,9 @@
 #define NFRAMES 8
 #define NTIDS 32
 
-static uint64_t rng_state = 0x13198a2e03707344ULL;
 static long spaces[NSPACES];
 static long tids[NTIDS];
 static uint64_t frames[NFRAMES];
-
-static uint64_t rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
 
 /* A space id to act on: ours mostly, stale ones, garbage - never the root's. */
 static uint64_t some_space(void)
@@ -202,6 +194,7 @@ void __start_c(struct boot_info *bi)
 {
 	int i;
 
+	rng_state = 0x13198a2e03707344ULL;
 	ktest_init(bi);
 	for (i = 0; i < NFRAMES; i++)
 		frames[i] = new_frame();

@@ -24,26 +24,18 @@
 #include "libuser.h"
 #include "service.h"
 #include "systest.h"
+#include "../rng.h"
 
 #define STEPS 8000
 #define NFDS 8
 #define NMAPS 4
 #define PAGE 4096
 
-static uint64_t rng_state = 0x243f6a8885a308d3ULL;
 static int fds[NFDS];
 static char *maps[NMAPS];
 static size_t map_lens[NMAPS];
 static char buf[3 * PAGE];
 static int fs_slot, blk_slot;
-
-static uint64_t rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
 
 static const char *some_path(void)
 {
@@ -181,6 +173,7 @@ int main(void)
 	char hello[32];
 	int i, fd;
 
+	rng_state = 0x243f6a8885a308d3ULL;
 	if ((fs_slot = service_lookup(FS_SERVICE, 2000)) < 0 ||
 	    (blk_slot = service_lookup(BLK_SERVICE, 2000)) < 0)
 		fail("no fs or virtio_blk", fs_slot, blk_slot);

@@ -18,13 +18,13 @@
 #include <unistd.h>
 #define TEST_NAME "fs_model"
 #include "systest.h"
+#include "../rng.h"
 
 #define STEPS 3000
 #define PAGE 4096
 #define SIZE 41060
 #define PAGES ((SIZE + PAGE - 1) / PAGE)
 
-static uint64_t rng_state = 0x082efa98ec4e6c89ULL;
 static unsigned char model[SIZE];
 static unsigned char private_bytes[PAGES * PAGE];
 static bool private_own[PAGES];	/* written through the private mapping */
@@ -32,14 +32,6 @@ static unsigned char buf[3 * PAGE];
 static char *shared, *priv;
 static int fd;
 static long checked;
-
-static uint64_t rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
 
 static void open_file(void)
 {
@@ -158,6 +150,7 @@ int main(void)
 {
 	int i;
 
+	rng_state = 0x082efa98ec4e6c89ULL;
 	open_file();
 	if (read(fd, model, SIZE) != SIZE || read(fd, buf, 1) != 0)
 		fail("the first read of the whole file", SIZE, errno);

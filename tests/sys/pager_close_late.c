@@ -24,14 +24,6 @@ struct shared {
 
 static struct shared *sh;
 
-static void spin_ms(unsigned ms)
-{
-	uint64_t end = rdtime() + (uint64_t)ms * 10000;	/* QEMU virt: 10 MHz */
-
-	while (rdtime() < end)
-		k_yield();
-}
-
 static int fill(void *cookie, uint64_t offset, void *pages, size_t len)
 {
 	(void)cookie, (void)offset;

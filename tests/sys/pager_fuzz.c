@@ -22,6 +22,7 @@
 #include "libpager.h"
 #include "libuser.h"
 #include "systest.h"
+#include "../rng.h"
 #include "vm_proto.h"
 
 #define ROUNDS 16
@@ -41,15 +42,6 @@ struct round_state {
 };
 
 static struct round_state *rs;
-static uint64_t rng_state;
-
-static uint64_t rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
 
 static void seed(uint64_t s, uint64_t who)
 {
@@ -61,14 +53,6 @@ static void spin_until(volatile int *flag)
 	int i;
 
 	for (i = 0; i < SPIN_LIMIT && !*flag; i++)
-		k_yield();
-}
-
-static void spin_ms(unsigned ms)
-{
-	uint64_t end = rdtime() + (uint64_t)ms * 10000;	/* QEMU virt: 10 MHz */
-
-	while (rdtime() < end)
 		k_yield();
 }
 

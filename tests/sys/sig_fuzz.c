@@ -18,6 +18,7 @@
 #include <sys/mman.h>
 #define TEST_NAME "sig_fuzz"
 #include "systest.h"
+#include "../rng.h"
 
 #define STEPS 3000
 #define PAGE 4096
@@ -32,7 +33,6 @@ struct act {
 	sigset_t mask;
 };
 
-static uint64_t rng_state = 0x452821e638d01377ULL;
 static sigset_t model_mask;
 static struct act model[32];
 static volatile int calls[32], wrong;
@@ -40,14 +40,6 @@ static volatile sigset_t expect_in_handler;
 static volatile int leave_by_jump, nest;
 static sigjmp_buf env;
 static volatile char *guard;	/* PROT_NONE until the SIGSEGV handler opens it */
-
-static uint64_t rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
 
 static sigset_t current_mask(void)
 {
@@ -171,6 +163,7 @@ int main(void)
 {
 	int i;
 
+	rng_state = 0x452821e638d01377ULL;
 	guard = mmap(NULL, PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANON, -1, 0);
 	if (guard == MAP_FAILED)
 		fail("mmap", errno, 0);

@@ -196,6 +196,15 @@ static inline void *map_anon(size_t len, int flags)
 	return p;
 }
 
+/* Spins for ms milliseconds of the time CSR (QEMU virt: 10 MHz), yielding. */
+static inline void spin_ms(unsigned ms)
+{
+	uint64_t end = rdtime() + (uint64_t)ms * 10000;
+
+	while (rdtime() < end)
+		k_yield();
+}
+
 /*
  * Spins, yielding the CPU, until *word == value (another process - a parent
  * or child sharing the page - sets it). Fails after a long while.

@@ -26,22 +26,14 @@
 #define TEST_NAME "vm_fuzz"
 #include "libuser.h"
 #include "systest.h"
+#include "../rng.h"
 #include "vm_proto.h"
 
 #define ROUNDS 24
 #define REQUESTS 1500
 #define LABELS (VM_MMAP_OBJECT + 8)	/* every request, and a few past the last */
 
-static uint64_t rng_state;
 static volatile long *sent;	/* requests sent, by all children (a shared page) */
-
-static uint64_t rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
 
 static uint64_t code_word(void) { return (uint64_t)(uintptr_t)&rng; }
 
