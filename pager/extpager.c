@@ -261,15 +261,7 @@ static void request_complete(struct pager_io *r, bool ok)
 	int i;
 
 	timer_stop(&r->timer);
-	/*
-	 * A page-in's pages were written by the pager, through the window: no
-	 * need to ask the hardware whether they are dirty (pmap would, as the
-	 * window goes). Their data is the store's: vm_pager_getpages_done
-	 * makes them clean again.
-	 */
-	if (r->kind == PAGER_PAGEIN && !r->expired)
-		for (i = 0; i < r->count; i++)
-			r->ma[i]->dirty = true;
+	/* (The pages are busy still: pmap asks nothing of their dirty bits.) */
 	if (r->lent)
 		pmap_remove(r->pager->map->pmap, PAGER_WINDOW, PAGER_WINDOW + ptoa(r->count));
 	if (!r->expired)

@@ -55,7 +55,10 @@ static void pv_unlink(struct pv_entry *pv)
  * first. Else the page would look clean, and the write never reach its
  * store: msync would skip it, MS_INVALIDATE free it. Only pages with a
  * store to write to, and not known dirty already, cost a backend call
- * (anonymous memory, fork's write-protect pass, pay nothing).
+ * (anonymous memory pays nothing). Nor does a busy page: under a page-in
+ * its bytes are the store's whatever the pager wrote (the window's dirty
+ * bits mean nothing), and under a page-out it is read-only everywhere, its
+ * dirty bit kept when it was write-protected.
  */
 static __attribute__((noinline)) void pv_keep_dirty_bit(struct pv_entry *pv, vm_page_t m)
 {
@@ -68,10 +71,10 @@ static __attribute__((noinline)) void pv_keep_dirty_bit(struct pv_entry *pv, vm_
 		m->dirty = true;
 }
 
-/* The quick part inline: fork's pass over written pages pays two loads a page. */
+/* The quick part inline: a read-only mapping, a page known dirty or busy, pay a few loads. */
 static inline void pv_keep_dirty(struct pv_entry *pv)
 {
-	if ((pv->prot & VM_PROT_WRITE) && !pv->page->dirty)
+	if ((pv->prot & VM_PROT_WRITE) && !pv->page->dirty && !pv->page->busy)
 		pv_keep_dirty_bit(pv, pv->page);
 }
 
